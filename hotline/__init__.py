@@ -1,0 +1,1 @@
+"""Citizen hotline: intake, tickets, grid routing and callback surveys."""

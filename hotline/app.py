@@ -1,0 +1,36 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from fastapi import FastAPI
+
+from hotline.api import health, tickets
+from hotline.core.clock import Clock, SystemClock
+from hotline.core.database import make_engine, make_sessionmaker
+from hotline.core.settings import Settings, load_settings
+
+ROUTER_PLUGINS = "hotline.routers"
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """Build the web app: API, health, and every router registered under `hotline.routers`."""
+    settings = settings or load_settings()
+    settings.check_for_production()
+    app = FastAPI(
+        title="Citizen hotline",
+        version="0.1.0",
+        description="12345-style citizen hotline: IVR intake, tickets, routing and surveys.",
+    )
+    engine = make_engine(settings.resolved_database_url)
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.engine = engine
+    app.state.sessions = make_sessionmaker(engine)
+    app.include_router(health.router)
+    app.include_router(tickets.router)
+    # The IVR and the console plug in from their own packages, so the domain never imports them.
+    for plugin in entry_points(group=ROUTER_PLUGINS):
+        app.include_router(plugin.load())
+    return app

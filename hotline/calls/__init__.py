@@ -1,0 +1,1 @@
+"""Phone calls and their recordings."""

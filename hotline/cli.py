@@ -1,0 +1,81 @@
+"""The `hotline` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from importlib.metadata import entry_points
+
+from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
+from hotline.core.migrate import upgrade
+from hotline.core.settings import ConfigurationError, load_settings
+
+COMMAND_PLUGINS = "hotline.commands"
+
+
+def _init(args: argparse.Namespace) -> int:
+    """Create or migrate the database; --demo seeds the demo town."""
+    settings = load_settings()
+    url = settings.resolved_database_url
+    upgrade(url)
+    print(f"database ready: {make_engine(url).url.render_as_string(hide_password=True)}")
+    if args.demo:
+        from hotline.grids import demo
+
+        engine = make_engine(url)
+        with unit_of_work(make_sessionmaker(engine)) as session:
+            count = demo.seed(session=session)
+        engine.dispose()
+        print(f"demo registry seeded: {count} communities")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Run the web app with uvicorn."""
+    import uvicorn
+
+    from hotline.app import create_app
+
+    app = create_app(load_settings())
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, including commands other packages register."""
+    parser = argparse.ArgumentParser(prog="hotline", description="Citizen hotline")
+    commands = parser.add_subparsers(dest="command", required=True)
+    init = commands.add_parser("init", help="create or migrate the database")
+    init.add_argument("--demo", action="store_true", help="also seed the demo town registry")
+    init.set_defaults(handler=_init)
+    serve = commands.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(handler=_serve)
+    for plugin in sorted(entry_points(group=COMMAND_PLUGINS), key=lambda e: e.name):
+        plugin.load()(commands)
+    return parser
+
+
+def _exit_on_sigterm(*_: object) -> None:
+    # Turn SIGTERM into a normal exit so cleanups (embedded Valkey, child processes) run.
+    raise SystemExit(143)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `hotline` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ConfigurationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

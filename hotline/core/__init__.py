@@ -1,0 +1,1 @@
+"""Cross-domain plumbing: settings, database, clock, Redis, errors."""

@@ -1,0 +1,9 @@
+"""Domain errors that routers translate into HTTP answers."""
+
+
+class NotFound(LookupError):
+    """The requested object does not exist (or is not visible to the caller)."""
+
+
+class Conflict(RuntimeError):
+    """The request is valid but not allowed in the current state."""

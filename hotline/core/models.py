@@ -1,0 +1,12 @@
+"""Import every domain's models so the metadata is complete."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    """Register all tables on Base.metadata."""
+    import hotline.calls.models
+    import hotline.grids.models
+    import hotline.outbox.models
+    import hotline.tickets.models
+    import hotline.transcripts.models  # noqa: F401

@@ -1,0 +1,129 @@
+"""One settings object, read from HOTLINE_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_AUTH_TOKEN = "simulator-auth-token"
+DEFAULT_ACCOUNT_SID = "AC00000000000000000000000000000000"
+LANGUAGES = ("zh-CN", "en", "ko")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or unsafe; the message says which and how to fix it."""
+
+
+def _split_csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class Settings(BaseSettings):
+    """Every knob of the hotline; see README for what each one does."""
+
+    model_config = SettingsConfigDict(env_prefix="HOTLINE_", env_file=None, extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    redis_url: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    telephony: Literal["twilio", "simulator"] = "simulator"
+    twilio_account_sid: str = DEFAULT_ACCOUNT_SID
+    twilio_auth_token: str = DEFAULT_AUTH_TOKEN
+    twilio_number: str = "+861012345"
+
+    vosk_models: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    models_dir: Path | None = None
+    vosk_model_base_url: str = "https://alphacephei.com/vosk/models"
+    recordings_dir: Path | None = None
+    recording_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    recording_max_bytes: int = 20 * 1024 * 1024
+    recording_timeout_seconds: float = 30.0
+
+    api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    timezone: str = "Asia/Shanghai"
+    relay_interval_seconds: float = 0.5
+    job_retry_seconds: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10, 60, 300])
+
+    @field_validator("recording_hosts", "api_tokens", "job_retry_seconds", mode="before")
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value) if isinstance(value, str) else value
+
+    @field_validator("vosk_models", mode="before")
+    @classmethod
+    def _models(cls, value: object) -> object:
+        """Accept `ko=/path,zh-CN=/path` as well as a mapping."""
+        if isinstance(value, str):
+            pairs = {}
+            for item in _split_csv(value):
+                language, sep, path = item.partition("=")
+                if not sep or not path.strip():
+                    raise ValueError(f"HOTLINE_VOSK_MODELS item {item!r} is not LANGUAGE=PATH")
+                pairs[language.strip()] = path.strip()
+            return pairs
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("HOTLINE_PUBLIC_BASE_URL must be an absolute http(s) URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Settings:
+        if self.models_dir is None:
+            self.models_dir = self.data_dir / "models"
+        if self.recordings_dir is None:
+            self.recordings_dir = self.data_dir / "recordings"
+        if not self.recording_hosts:
+            self.recording_hosts = ["api.twilio.com"]
+            if self.telephony == "simulator":
+                self.recording_hosts += ["127.0.0.1", "localhost"]
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database, or an SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'hotline.db').resolve()}"
+
+    def check_for_production(self) -> None:
+        """Refuse to run against real Twilio with placeholder secrets."""
+        if self.telephony != "twilio":
+            return
+        problems = []
+        if self.twilio_auth_token in ("", DEFAULT_AUTH_TOKEN):
+            problems.append("HOTLINE_TWILIO_AUTH_TOKEN is unset or the built-in default")
+        if not self.twilio_account_sid.startswith("AC") or (
+            self.twilio_account_sid == DEFAULT_ACCOUNT_SID
+        ):
+            problems.append("HOTLINE_TWILIO_ACCOUNT_SID is unset or the built-in default")
+        host = urlsplit(self.public_base_url).hostname or ""
+        if host in ("127.0.0.1", "localhost"):
+            problems.append("HOTLINE_PUBLIC_BASE_URL must be the address Twilio reaches")
+        if problems:
+            raise ConfigurationError(
+                "refusing to start with HOTLINE_TELEPHONY=twilio: " + "; ".join(problems)
+            )
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment, turning validation errors into one clear message."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        lines = [
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors()
+        ]
+        raise ConfigurationError("invalid configuration: " + "; ".join(lines)) from error

@@ -1,0 +1,1 @@
+"""Grid governance registry: communities residents key in, and their grids."""

@@ -1,0 +1,1 @@
+"""Transactional outbox: jobs written with the change that needs them."""

@@ -1,0 +1,1 @@
+"""Telephony port: the few things the hotline asks of a phone network."""

@@ -1,0 +1,1 @@
+"""Tickets: the case a call becomes, and its lifecycle."""

@@ -1,0 +1,62 @@
+"""Ticket, TicketEvent and the per-year reference counter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hotline.core.columns import timestamp
+from hotline.core.database import Base
+
+
+class Ticket(Base):
+    """A resident's case, from intake to closure."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="ivr")
+    category: Mapped[str | None] = mapped_column(String(32), index=True)
+    location_code: Mapped[str | None] = mapped_column(String(4))
+    caller: Mapped[str] = mapped_column(String(32), default="", index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    fallback: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_listening: Mapped[bool] = mapped_column(Boolean, default=False)
+    listening_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = timestamp()
+    updated_at: Mapped[datetime] = timestamp()
+
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id"
+    )
+
+
+class TicketEvent(Base):
+    """One status move: who, when, from, to, why."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = timestamp()
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class TicketCounter(Base):
+    """Last reference number issued in a year."""
+
+    __tablename__ = "ticket_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)

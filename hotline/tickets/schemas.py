@@ -1,0 +1,127 @@
+"""API shapes for tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from hotline.tickets.models import Ticket
+from hotline.transcripts import service as transcripts
+from hotline.transcripts.models import Transcript
+
+
+class TranscriptOut(BaseModel):
+    """What Vosk heard."""
+
+    status: str
+    text: str
+    reason: str | None
+    mean_confidence: float | None
+    language: str | None
+    model: str | None
+    audio_seconds: float | None
+    decode_seconds: float | None
+    words: list[dict[str, Any]] | None = None
+
+
+class EventOut(BaseModel):
+    """One status move."""
+
+    action: str
+    from_status: str | None
+    to_status: str
+    actor: str
+    reason: str | None
+    at: datetime
+
+
+class TicketOut(BaseModel):
+    """A ticket as the API shows it."""
+
+    reference: str
+    status: str
+    category: str | None
+    language: str | None
+    caller: str
+    location_code: str | None
+    channel: str
+    fallback: bool
+    needs_listening: bool
+    listening_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    transcript: TranscriptOut | None
+
+
+class TicketDetail(TicketOut):
+    """A ticket with its history."""
+
+    events: list[EventOut]
+
+
+class TicketPage(BaseModel):
+    """A page of tickets."""
+
+    items: list[TicketOut]
+    limit: int
+    offset: int
+
+
+def _transcript(transcript: Transcript | None, *, words: bool) -> TranscriptOut | None:
+    if transcript is None:
+        return None
+    return TranscriptOut(
+        status=transcript.status,
+        text=transcript.text,
+        reason=transcript.reason,
+        mean_confidence=transcript.mean_confidence,
+        language=transcript.language,
+        model=transcript.model,
+        audio_seconds=transcript.audio_seconds,
+        decode_seconds=transcript.decode_seconds,
+        words=transcript.words if words else None,
+    )
+
+
+def _fields(ticket: Ticket) -> dict[str, Any]:
+    return {name: getattr(ticket, name) for name in TicketOut.model_fields if name != "transcript"}
+
+
+def ticket_list(*, session: Session, tickets: Sequence[Ticket]) -> list[TicketOut]:
+    """Tickets with their transcripts, fetched in one query."""
+    found = transcripts.latest_by_call(
+        session=session, call_ids=[t.call_id for t in tickets if t.call_id is not None]
+    )
+    return [
+        TicketOut(
+            **_fields(t),
+            transcript=_transcript(found.get(t.call_id) if t.call_id else None, words=False),
+        )
+        for t in tickets
+    ]
+
+
+def ticket_detail(*, session: Session, ticket: Ticket) -> TicketDetail:
+    """One ticket with events and the transcript's words."""
+    found = transcripts.latest_by_call(
+        session=session, call_ids=[ticket.call_id] if ticket.call_id else []
+    )
+    events = [
+        EventOut(
+            action=e.action,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            actor=e.actor,
+            reason=e.reason,
+            at=e.created_at,
+        )
+        for e in ticket.events
+    ]
+    transcript = found.get(ticket.call_id) if ticket.call_id else None
+    return TicketDetail(
+        **_fields(ticket), transcript=_transcript(transcript, words=True), events=events
+    )

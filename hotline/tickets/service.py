@@ -1,0 +1,156 @@
+"""Ticket verbs: create, look up, list, move through the lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hotline.core.clock import Clock
+from hotline.core.errors import NotFound
+from hotline.core.persistence import get_or_insert
+from hotline.tickets.models import Ticket, TicketCounter, TicketEvent
+from hotline.tickets.transitions import TicketAction, TicketStatus, next_status
+
+
+def next_reference(*, session: Session, year: int) -> str:
+    """Issue the next public reference for a year, such as 2026-000123."""
+    bump = (
+        update(TicketCounter)
+        .where(TicketCounter.year == year)
+        .values(last=TicketCounter.last + 1)
+        .returning(TicketCounter.last)
+    )
+    number = session.scalar(bump)
+    if number is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(TicketCounter).values(year=year, last=1))
+            number = 1
+        except IntegrityError:
+            number = session.scalar(bump)
+    return f"{year}-{number:06d}"
+
+
+def get_by_reference(*, session: Session, reference: str) -> Ticket | None:
+    """The ticket with this public reference, if any."""
+    return session.scalar(select(Ticket).where(Ticket.reference == reference))
+
+
+def get_by_reference_or_raise(*, session: Session, reference: str) -> Ticket:
+    """The ticket with this reference, or NotFound."""
+    ticket = get_by_reference(session=session, reference=reference)
+    if ticket is None:
+        raise NotFound(f"no ticket {reference}")
+    return ticket
+
+
+def get_by_call(*, session: Session, call_id: int) -> Ticket | None:
+    """The ticket opened by a call, if any."""
+    return session.scalar(select(Ticket).where(Ticket.call_id == call_id))
+
+
+def get_or_create_for_call(
+    *,
+    session: Session,
+    clock: Clock,
+    call_id: int,
+    caller: str,
+    language: str | None,
+    category: str | None,
+    location_code: str | None,
+    channel: str = "ivr",
+    fallback: bool = False,
+) -> tuple[Ticket, bool]:
+    """One ticket per call, however many times the webhooks arrive."""
+
+    def build() -> Ticket:
+        now = clock.now()
+        ticket = Ticket(
+            reference=next_reference(session=session, year=now.year),
+            call_id=call_id,
+            status=TicketStatus.RECEIVED,
+            channel=channel,
+            category=category,
+            location_code=location_code,
+            caller=caller,
+            language=language,
+            fallback=fallback,
+            created_at=now,
+            updated_at=now,
+        )
+        ticket.events.append(
+            TicketEvent(
+                action="create",
+                from_status=None,
+                to_status=TicketStatus.RECEIVED,
+                actor=channel,
+                reason="fallback intake" if fallback else None,
+                created_at=now,
+            )
+        )
+        return ticket
+
+    return get_or_insert(
+        session=session, find=lambda: get_by_call(session=session, call_id=call_id), build=build
+    )
+
+
+def transition(
+    *,
+    session: Session,
+    clock: Clock,
+    ticket: Ticket,
+    action: TicketAction,
+    actor: str,
+    reason: str | None = None,
+) -> TicketEvent:
+    """Move a ticket by the transition table and write the event; raises InvalidTransition."""
+    current = TicketStatus(ticket.status)
+    target = next_status(current, action)
+    now = clock.now()
+    ticket.status = target
+    ticket.updated_at = now
+    event = TicketEvent(
+        action=action,
+        from_status=current,
+        to_status=target,
+        actor=actor,
+        reason=reason,
+        created_at=now,
+    )
+    ticket.events.append(event)
+    session.flush()
+    return event
+
+
+def flag_for_listening(*, ticket: Ticket, reason: str) -> None:
+    """Ask a person to listen to the recording because the machine could not."""
+    ticket.needs_listening = True
+    ticket.listening_reason = reason
+
+
+def list_tickets(
+    *,
+    session: Session,
+    status: str | None = None,
+    category: str | None = None,
+    phone: str | None = None,
+    since: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Sequence[Ticket]:
+    """Tickets newest first, filtered by whatever is given."""
+    query = select(Ticket).order_by(Ticket.id.desc())
+    if status:
+        query = query.where(Ticket.status == status)
+    if category:
+        query = query.where(Ticket.category == category)
+    if phone:
+        query = query.where(Ticket.caller == phone)
+    if since:
+        query = query.where(Ticket.created_at >= since)
+    return session.scalars(query.limit(limit).offset(offset)).all()

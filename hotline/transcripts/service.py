@@ -1,0 +1,150 @@
+"""Store downloads and transcripts, then move the ticket on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.calls import intake
+from hotline.calls import service as calls
+from hotline.calls.models import DownloadStatus, Recording
+from hotline.core.clock import Clock
+from hotline.core.errors import NotFound
+from hotline.core.persistence import get_or_insert
+from hotline.telephony.download import FetchedRecording
+from hotline.tickets import service as tickets
+from hotline.tickets.transitions import TicketAction, TicketStatus
+from hotline.transcripts.models import Transcript, TranscriptStatus
+from transcription.result import Transcription
+
+DEFAULT_LANGUAGE = "zh-CN"
+
+
+@dataclass(frozen=True)
+class RecordingWork:
+    """What a transcription job needs to know, read in one short transaction."""
+
+    recording_id: int
+    recording_sid: str
+    call_sid: str
+    source_url: str
+    language: str
+    download_status: str
+    local_path: Path | None
+    download_error: str | None
+
+
+def get_transcript(*, session: Session, recording_id: int) -> Transcript | None:
+    """The transcript of a recording, if made."""
+    return session.scalar(select(Transcript).where(Transcript.recording_id == recording_id))
+
+
+def get_work(*, session: Session, recording_id: int) -> RecordingWork | None:
+    """The work left for a recording, or None when it is already transcribed."""
+    recording = calls.get_recording(session=session, recording_id=recording_id)
+    if recording is None:
+        raise NotFound(f"no recording {recording_id}")
+    if get_transcript(session=session, recording_id=recording_id) is not None:
+        return None
+    return RecordingWork(
+        recording_id=recording.id,
+        recording_sid=recording.recording_sid,
+        call_sid=recording.call.call_sid,
+        source_url=recording.source_url,
+        language=recording.call.language or DEFAULT_LANGUAGE,
+        download_status=recording.download_status,
+        local_path=Path(recording.local_path) if recording.local_path else None,
+        download_error=recording.download_error,
+    )
+
+
+def save_download(
+    *,
+    session: Session,
+    clock: Clock,
+    recording_id: int,
+    fetched: FetchedRecording | None,
+    error: str | None = None,
+) -> None:
+    """Record where the audio was saved, or why it could not be fetched."""
+    recording = calls.get_recording(session=session, recording_id=recording_id)
+    if recording is None:
+        raise NotFound(f"no recording {recording_id}")
+    if fetched is not None:
+        recording.local_path = str(fetched.path)
+        recording.sha256 = fetched.sha256
+        recording.size_bytes = fetched.size_bytes
+        recording.download_status = DownloadStatus.DOWNLOADED
+        recording.download_error = None
+        recording.downloaded_at = clock.now()
+    else:
+        recording.download_status = DownloadStatus.FAILED
+        recording.download_error = error
+
+
+def save_transcript(
+    *, session: Session, clock: Clock, recording_id: int, result: Transcription
+) -> Transcript:
+    """Store the transcript once and triage the call's ticket; running twice changes nothing."""
+    recording = calls.get_recording(session=session, recording_id=recording_id)
+    if recording is None:
+        raise NotFound(f"no recording {recording_id}")
+
+    def build() -> Transcript:
+        return Transcript(
+            recording_id=recording_id,
+            status=result.status,
+            reason=result.reason,
+            text=result.text,
+            words=result.words,
+            mean_confidence=result.mean_confidence,
+            model=result.model,
+            language=result.language,
+            audio_seconds=result.audio_seconds,
+            decode_seconds=result.decode_seconds,
+            created_at=clock.now(),
+        )
+
+    transcript, created = get_or_insert(
+        session=session,
+        find=lambda: get_transcript(session=session, recording_id=recording_id),
+        build=build,
+    )
+    if created:
+        _triage_ticket(session=session, clock=clock, call_id=recording.call_id, result=result)
+    return transcript
+
+
+def _triage_ticket(*, session: Session, clock: Clock, call_id: int, result: Transcription) -> None:
+    call = calls.get_or_raise(session=session, call_id=call_id)
+    ticket = intake.ensure_ticket(session=session, clock=clock, call=call)
+    if result.status != TranscriptStatus.OK:
+        tickets.flag_for_listening(
+            ticket=ticket, reason=f"transcript {result.status}: {result.reason}"
+        )
+    if ticket.status == TicketStatus.RECEIVED:
+        reason = f"category {ticket.category or 'unknown'} from the IVR menu"
+        tickets.transition(
+            session=session,
+            clock=clock,
+            ticket=ticket,
+            action=TicketAction.TRIAGE,
+            actor="transcriber",
+            reason=reason,
+        )
+
+
+def latest_by_call(*, session: Session, call_ids: list[int]) -> dict[int, Transcript]:
+    """For each call, the transcript of its most recent recording that has one."""
+    if not call_ids:
+        return {}
+    query = (
+        select(Recording.call_id, Transcript)
+        .join(Transcript, Transcript.recording_id == Recording.id)
+        .where(Recording.call_id.in_(call_ids))
+        .order_by(Recording.id)
+    )
+    return {call_id: transcript for call_id, transcript in session.execute(query)}

@@ -1,0 +1,1 @@
+"""Twilio voice webhooks, call flows, prompt catalogs and the call simulator."""

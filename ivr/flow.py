@@ -1,0 +1,233 @@
+"""The intake call flow: language → main menu → category → location → record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+from twilio.twiml.voice_response import VoiceResponse
+
+from hotline.calls import intake
+from hotline.calls import service as calls
+from hotline.calls.models import Call, LocationSource
+from hotline.core.clock import Clock
+from hotline.core.settings import Settings
+from hotline.grids import service as grids
+from hotline.tickets.categories import MENU_DIGITS, Category
+from ivr.catalog import DEFAULT_LANGUAGE, LANGUAGE_DIGITS, Catalog, catalog, languages
+from ivr.twiml import gather_digits, record_description, say, spoken_digits
+
+MENU_ATTEMPTS = 3  # the first prompt and two re-prompts
+LOCATION_ATTEMPTS = 2
+RECORD_ATTEMPTS = 2
+
+
+class CallFlow:
+    """Builds the TwiML for each step of one call, remembering choices on the Call row."""
+
+    def __init__(self, *, session: Session, clock: Clock, settings: Settings, call: Call) -> None:
+        self.session = session
+        self.clock = clock
+        self.settings = settings
+        self.call = call
+
+    @property
+    def catalog(self) -> Catalog:
+        """Prompts in the caller's language."""
+        return catalog(self.call.language or DEFAULT_LANGUAGE)
+
+    def url(self, path: str, **params: str | int) -> str:
+        """Absolute webhook URL under the public base URL."""
+        query = f"?{urlencode(params)}" if params else ""
+        return f"{self.settings.public_base_url}/ivr/{path}{query}"
+
+    # -- prompts -----------------------------------------------------------------
+
+    def _ask(
+        self,
+        step: str,
+        prompt: str,
+        attempt: int,
+        *,
+        preface: list[str] | None = None,
+        num_digits: int = 1,
+        response: VoiceResponse | None = None,
+    ) -> VoiceResponse:
+        response = response or VoiceResponse()
+        for key in preface or []:
+            say(response, self.catalog, key)
+        action = self.url(f"voice/{step}", attempt=attempt)
+        gather = gather_digits(
+            response, action, num_digits=num_digits, timeout=8 if num_digits > 1 else 6
+        )
+        say(gather, self.catalog, prompt)
+        return response
+
+    def _retry_or(
+        self,
+        step: str,
+        prompt: str,
+        digits: str,
+        attempt: int,
+        limit: int,
+        fallthrough: Callable[[], VoiceResponse],
+        *,
+        invalid_key: str = "invalid",
+        num_digits: int = 1,
+    ) -> VoiceResponse:
+        if attempt >= limit:
+            return fallthrough()
+        preface = [invalid_key if digits else "no_input"]
+        return self._ask(step, prompt, attempt + 1, preface=preface, num_digits=num_digits)
+
+    def welcome(self) -> VoiceResponse:
+        """Greeting, recording and emergency notices, then the language menu."""
+        response = VoiceResponse()
+        zh = catalog(DEFAULT_LANGUAGE)
+        for key in ("greeting", "recorded_notice", "emergency"):
+            say(response, zh, key)
+        return self._language_menu(response, attempt=1)
+
+    def _language_menu(self, response: VoiceResponse, attempt: int) -> VoiceResponse:
+        gather = gather_digits(response, self.url("voice/language", attempt=attempt), num_digits=1)
+        for language in languages():
+            say(gather, catalog(language), "language_choice")
+        return response
+
+    # -- steps ---------------------------------------------------------------------
+
+    def choose_language(self, digits: str, attempt: int) -> VoiceResponse:
+        """Set the caller's language; after three misses carry on in Mandarin."""
+        language = LANGUAGE_DIGITS.get(digits)
+        if language is None and attempt < MENU_ATTEMPTS:
+            response = VoiceResponse()
+            say(response, catalog(DEFAULT_LANGUAGE), "invalid" if digits else "no_input")
+            return self._language_menu(response, attempt + 1)
+        calls.update_choices(
+            call=self.call, clock=self.clock, language=language or DEFAULT_LANGUAGE
+        )
+        response = VoiceResponse()
+        if self.call.language != DEFAULT_LANGUAGE:
+            for key in ("recorded_notice", "emergency"):
+                say(response, self.catalog, key)
+        return self._ask("menu", "main_menu", 1, response=response)
+
+    def main_menu(self, digits: str, attempt: int) -> VoiceResponse:
+        """Report, status check, agent, or repeat; after three misses take a report."""
+        if digits == "1":
+            calls.update_choices(call=self.call, clock=self.clock, intent="report")
+            return self._ask("category", "category_menu", 1)
+        if digits == "2":
+            return self._ask("menu", "main_menu", 1, preface=["status_unavailable"])
+        if digits == "3":
+            calls.update_choices(
+                call=self.call, clock=self.clock, intent="agent", category=Category.OTHER
+            )
+            return self.record(1, prompt="agent_voicemail")
+        if digits == "0":
+            return self._ask("menu", "main_menu", attempt)
+
+        def report() -> VoiceResponse:
+            calls.update_choices(call=self.call, clock=self.clock, intent="report")
+            return self._ask("category", "category_menu", 1)
+
+        return self._retry_or("menu", "main_menu", digits, attempt, MENU_ATTEMPTS, report)
+
+    def choose_category(self, digits: str, attempt: int) -> VoiceResponse:
+        """Remember the category; after three misses file it as 'other'."""
+        category = MENU_DIGITS.get(digits)
+        if category is not None:
+            calls.update_choices(call=self.call, clock=self.clock, category=category)
+            return self._ask("location", "location_prompt", 1, num_digits=4)
+
+        def other() -> VoiceResponse:
+            calls.update_choices(call=self.call, clock=self.clock, category=Category.OTHER)
+            return self._ask("location", "location_prompt", 1, num_digits=4)
+
+        return self._retry_or("category", "category_menu", digits, attempt, MENU_ATTEMPTS, other)
+
+    def choose_location(self, digits: str, attempt: int) -> VoiceResponse:
+        """Check the community code; after two misses go on with the location unknown."""
+        community = (
+            grids.get_community_by_code(session=self.session, code=digits)
+            if (len(digits) == 4 and digits.isdigit())
+            else None
+        )
+        if community is not None:
+            calls.update_choices(
+                call=self.call,
+                clock=self.clock,
+                location_code=community.code,
+                location_source=LocationSource.KEYED,
+            )
+            response = VoiceResponse()
+            say(
+                response,
+                self.catalog,
+                "location_confirmed",
+                community=community.name_in(self.catalog.language),
+            )
+            return self.record(1, response=response)
+
+        def unknown() -> VoiceResponse:
+            calls.update_choices(
+                call=self.call, clock=self.clock, location_source=LocationSource.UNKNOWN
+            )
+            response = VoiceResponse()
+            say(response, self.catalog, "location_unknown")
+            return self.record(1, response=response)
+
+        return self._retry_or(
+            "location",
+            "location_prompt",
+            digits,
+            attempt,
+            LOCATION_ATTEMPTS,
+            unknown,
+            invalid_key="location_not_found",
+            num_digits=4,
+        )
+
+    def record(
+        self, attempt: int, *, prompt: str = "record_prompt", response: VoiceResponse | None = None
+    ) -> VoiceResponse:
+        """Prompt, beep and record; if nothing is heard, ask once more, then finish."""
+        response = response or VoiceResponse()
+        if attempt > 1:
+            say(response, self.catalog, "record_nothing_heard")
+        say(response, self.catalog, prompt)
+        response.append(
+            record_description(self.url("voice/recorded"), self.url("recording-status"))
+        )
+        # Twilio skips the action and falls through here when no audio was recorded.
+        if attempt < RECORD_ATTEMPTS:
+            response.redirect(self.url("voice/record", attempt=attempt + 1), method="POST")
+        else:
+            response.redirect(self.url("voice/recorded", missing=1), method="POST")
+        return response
+
+    def recorded(self, form: dict[str, str]) -> VoiceResponse:
+        """Open the ticket and read its number back twice."""
+        if form.get("RecordingSid") and form.get("RecordingUrl"):
+            ticket = intake.add_recording(
+                session=self.session,
+                clock=self.clock,
+                call=self.call,
+                recording_sid=form["RecordingSid"],
+                recording_url=form["RecordingUrl"],
+                duration=form.get("RecordingDuration"),
+            )
+        else:
+            ticket = intake.finish_without_recording(
+                session=self.session, clock=self.clock, call=self.call
+            )
+        response = VoiceResponse()
+        if not self.call.recordings:
+            say(response, self.catalog, "record_missing")
+        digits = spoken_digits(ticket.reference)
+        say(response, self.catalog, "ticket_number", digits=digits)
+        say(response, self.catalog, "ticket_number_again", digits=digits)
+        say(response, self.catalog, "goodbye")
+        response.hangup()
+        return response

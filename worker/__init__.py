@@ -1,0 +1,1 @@
+"""RQ workers, job functions and the outbox relay."""

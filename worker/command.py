@@ -1,0 +1,99 @@
+"""`hotline worker` (RQ worker + outbox relay) and `hotline relay`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import time
+
+from redis import Redis
+from rq import Worker
+
+from hotline.core.processes import spawn, stop
+from hotline.core.redis import open_redis
+from hotline.core.settings import load_settings
+from worker import context
+from worker.queues import QUEUES, queue
+from worker.relay import relay_once, run_forever
+
+log = logging.getLogger(__name__)
+MAX_BURST_PASSES = 50
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `worker` and `relay`."""
+    worker = commands.add_parser("worker", help="run the RQ worker and the outbox relay")
+    worker.add_argument("--burst", action="store_true", help="process what is queued, then exit")
+    worker.set_defaults(handler=run_worker)
+    relay = commands.add_parser("relay", help="run only the outbox relay")
+    relay.set_defaults(handler=run_relay)
+
+
+def drain(ctx: context.WorkerContext, redis: Redis) -> int:
+    """Relay and work until the outbox and the queues are empty; returns jobs relayed."""
+    total = 0
+    for _ in range(MAX_BURST_PASSES):
+        moved = relay_once(
+            sessions=ctx.sessions, redis=redis, clock=ctx.clock, settings=ctx.settings
+        )
+        total += moved
+        Worker(list(QUEUES), connection=redis).work(burst=True)
+        if moved == 0 and all(queue(name, redis).count == 0 for name in QUEUES):
+            break
+    return total
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    """Preload speech models, then work jobs (forking per job) while a relay process runs."""
+    settings = load_settings()
+    handle = open_redis(settings)
+    try:
+        ctx = context.build(settings)
+        context.install(ctx)
+        started = time.perf_counter()
+        for language, problem in ctx.speech.preload().items():
+            if problem:
+                log.warning("model %s not loaded: %s", language, problem)
+            else:
+                log.info("model %s loaded", language)
+        log.info("models ready in %.1f s", time.perf_counter() - started)
+        redis = handle.client()
+        if args.burst:
+            moved = drain(ctx, redis)
+            log.info("burst done: %d jobs relayed", moved)
+            return 0
+        env = {**os.environ, "HOTLINE_REDIS_URL": handle.url}
+        relay = spawn([sys.executable, "-m", "hotline.cli", "relay"], env=env)
+        try:
+            Worker(list(QUEUES), connection=redis).work(with_scheduler=True)
+        finally:
+            stop(relay)
+        return 0
+    finally:
+        handle.close()
+
+
+def run_relay(args: argparse.Namespace) -> int:
+    """Relay outbox rows to RQ until SIGTERM."""
+    settings = load_settings()
+    handle = open_redis(settings, start_embedded=False)
+    ctx = context.build(settings)
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    run_forever(
+        sessions=ctx.sessions,
+        redis=handle.client(),
+        clock=ctx.clock,
+        settings=settings,
+        should_stop=lambda: stopping,
+    )
+    return 0

@@ -1,0 +1,72 @@
+"""Job functions: take ids, open their own sessions, call services."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rq import get_current_job
+
+from hotline.core.database import unit_of_work
+from hotline.telephony.download import RecordingRejected, RecordingUnavailable
+from hotline.transcripts import service as transcripts
+from transcription.result import Transcription
+from worker import context
+
+log = logging.getLogger(__name__)
+
+
+def _retries_left() -> int:
+    job = get_current_job()
+    return int(job.retries_left or 0) if job is not None else 0
+
+
+def transcribe_recording(recording_id: int) -> dict[str, Any]:
+    """Download a recording, transcribe it with Vosk, store the transcript, triage the ticket."""
+    ctx = context.current()
+    loads_before = ctx.speech.load_count
+    with unit_of_work(ctx.sessions) as session:
+        work = transcripts.get_work(session=session, recording_id=recording_id)
+    if work is None:
+        return {"recording_id": recording_id, "skipped": "already transcribed"}
+
+    path = work.local_path
+    error = work.download_error
+    if work.download_status == "pending":
+        assert ctx.settings.recordings_dir is not None
+        destination = ctx.settings.recordings_dir / work.call_sid / work.recording_sid
+        fetched = None
+        try:
+            fetched = ctx.telephony.fetch_recording(work.source_url, destination)
+            path = fetched.path
+        except RecordingUnavailable as failure:
+            if _retries_left() > 0:
+                log.warning("recording %s not fetched yet, will retry: %s", recording_id, failure)
+                raise
+            error = f"download failed after retries: {failure}"
+        except RecordingRejected as failure:
+            error = f"download refused: {failure}"
+        with unit_of_work(ctx.sessions) as session:
+            transcripts.save_download(
+                session=session,
+                clock=ctx.clock,
+                recording_id=recording_id,
+                fetched=fetched,
+                error=error,
+            )
+
+    if path is None:
+        result = Transcription.failed(work.language, error or "recording unavailable")
+    else:
+        result = ctx.speech.transcribe(path, work.language)
+    with unit_of_work(ctx.sessions) as session:
+        transcripts.save_transcript(
+            session=session, clock=ctx.clock, recording_id=recording_id, result=result
+        )
+    return {
+        "recording_id": recording_id,
+        "status": result.status,
+        "audio_seconds": result.audio_seconds,
+        "decode_seconds": result.decode_seconds,
+        "model_loads_during_job": ctx.speech.load_count - loads_before,
+    }

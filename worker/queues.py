@@ -1,0 +1,24 @@
+"""Queue names and the retry policy every relayed job gets."""
+
+from __future__ import annotations
+
+from redis import Redis
+from rq import Queue, Retry
+
+from hotline.core.settings import Settings
+
+QUEUES = ("transcription", "default")
+JOB_TIMEOUT_SECONDS = 600
+
+
+def queue(name: str, connection: Redis) -> Queue:
+    """An RQ queue on an explicit connection."""
+    return Queue(name, connection=connection)
+
+
+def retry_policy(settings: Settings) -> Retry | None:
+    """Retry transient failures with the configured backoff."""
+    intervals = settings.job_retry_seconds
+    if not intervals:
+        return None
+    return Retry(max=len(intervals), interval=list(intervals))

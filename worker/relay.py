@@ -1,0 +1,90 @@
+"""Outbox relay: hands committed outbox rows to RQ under their deterministic job ids."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq.exceptions import DuplicateJobError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hotline.core.clock import Clock
+from hotline.core.database import unit_of_work
+from hotline.core.settings import Settings
+from hotline.outbox import service as outbox
+from hotline.outbox.models import OutboxMessage
+from worker.queues import JOB_TIMEOUT_SECONDS, queue, retry_policy
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+
+def _enqueue(message: OutboxMessage, redis: Redis, settings: Settings) -> None:
+    try:
+        queue(message.queue, redis).enqueue_call(
+            message.function,
+            args=tuple(message.args),
+            job_id=message.job_id,
+            unique=True,
+            retry=retry_policy(settings),
+            timeout=JOB_TIMEOUT_SECONDS,
+            result_ttl=24 * 3600,
+            failure_ttl=30 * 24 * 3600,
+        )
+    except DuplicateJobError:
+        pass  # an earlier pass (or another relay) already queued it
+
+
+def relay_once(
+    *, sessions: sessionmaker[Session], redis: Redis, clock: Clock, settings: Settings
+) -> int:
+    """Enqueue pending outbox rows; returns how many were handed over. Stops at a Redis error."""
+    with unit_of_work(sessions) as session:
+        pending = outbox.list_pending(session=session, limit=BATCH)
+        session.expunge_all()
+    done: list[int] = []
+    failure: tuple[int, str] | None = None
+    for message in pending:
+        try:
+            _enqueue(message, redis, settings)
+        except (RedisError, OSError) as error:
+            failure = (message.id, str(error))
+            break
+        done.append(message.id)
+    if done or failure:
+        with unit_of_work(sessions) as session:
+            for message_id in done:
+                row = session.get(OutboxMessage, message_id)
+                if row is not None:
+                    outbox.mark_enqueued(session=session, message=row, at=clock.now())
+            if failure:
+                row = session.get(OutboxMessage, failure[0])
+                if row is not None:
+                    outbox.mark_failed(session=session, message=row, error=failure[1])
+    if failure:
+        log.warning(
+            "Redis unavailable, %d outbox rows wait: %s", len(pending) - len(done), failure[1]
+        )
+    return len(done)
+
+
+def run_forever(
+    *,
+    sessions: sessionmaker[Session],
+    redis: Redis,
+    clock: Clock,
+    settings: Settings,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> None:
+    """Relay until told to stop, polling every HOTLINE_RELAY_INTERVAL_SECONDS."""
+    while not should_stop():
+        try:
+            moved = relay_once(sessions=sessions, redis=redis, clock=clock, settings=settings)
+        except Exception:  # keep relaying through database hiccups; the rows are still there
+            log.exception("outbox relay pass failed")
+            moved = 0
+        if moved < BATCH:
+            time.sleep(settings.relay_interval_seconds)
