@@ -11,6 +11,7 @@ import time
 
 from redis import Redis
 from rq import Worker
+from rq.worker.base import BaseWorker
 
 from hotline.core.processes import spawn, stop
 from hotline.core.redis import open_redis
@@ -32,7 +33,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     relay.set_defaults(handler=run_relay)
 
 
-def drain(ctx: context.WorkerContext, redis: Redis) -> int:
+def drain(
+    ctx: context.WorkerContext, redis: Redis, *, worker_class: type[BaseWorker] = Worker
+) -> int:
     """Relay and work until the outbox and the queues are empty; returns jobs relayed."""
     total = 0
     for _ in range(MAX_BURST_PASSES):
@@ -40,7 +43,7 @@ def drain(ctx: context.WorkerContext, redis: Redis) -> int:
             sessions=ctx.sessions, redis=redis, clock=ctx.clock, settings=ctx.settings
         )
         total += moved
-        Worker(list(QUEUES), connection=redis).work(burst=True)
+        worker_class(list(QUEUES), connection=redis).work(burst=True)
         if moved == 0 and all(queue(name, redis).count == 0 for name in QUEUES):
             break
     return total

@@ -35,13 +35,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Build an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, *, immediate: bool = True) -> Engine:
+    """Build an engine; SQLite gets WAL, foreign keys, a busy timeout and write-first BEGIN."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        # IMMEDIATE avoids SQLITE_BUSY when two webhooks upgrade read locks at once.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # IMMEDIATE avoids SQLITE_BUSY when two webhooks upgrade read locks at once;
+        # a read-only observer (tests, reports) may opt for plain deferred transactions.
+        begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
