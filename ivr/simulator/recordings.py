@@ -15,7 +15,12 @@ API_PREFIX = "/2010-04-01/Accounts"
 class RecordingServer:
     """A loopback HTTP server holding recordings by RecordingSid."""
 
-    def __init__(self, account_sid: str, auth_token: str, port: int = 0) -> None:
+    def __init__(
+        self, account_sid: str, auth_token: str, port: int = 0, not_ready_for: int = 0
+    ) -> None:
+        # Twilio answers 404 for a short while after the status callback; not_ready_for
+        # reproduces that for the first N fetches of each recording.
+        self.not_ready_for = not_ready_for
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.files: dict[str, Path] = {}
@@ -69,9 +74,13 @@ class RecordingServer:
                 if path is None or not self.path.startswith(API_PREFIX):
                     self.send_error(404, "recording not found")
                     return
-                body = path.read_bytes()
                 with server._lock:
                     server.downloads[sid] += 1
+                    not_ready = server.downloads[sid] <= server.not_ready_for
+                if not_ready:
+                    self.send_error(404, "recording not ready")
+                    return
+                body = path.read_bytes()
                 self.send_response(200)
                 mp3 = name.endswith(".mp3") or path.suffix == ".mp3"
                 self.send_header("Content-Type", "audio/mpeg" if mp3 else "audio/x-wav")

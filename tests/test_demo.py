@@ -1,0 +1,42 @@
+"""The README's demo command runs the whole call → ticket path on embedded defaults."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+
+
+@pytest.mark.slow
+@pytest.mark.vosk
+def test_demo_places_calls_and_prints_the_table(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
+    env["HOTLINE_DATA_DIR"] = str(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, "-m", "hotline.cli", "demo", "--exit", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=400,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("reference"))
+    rows = [line.split() for line in lines[header + 1 : header + 7]]
+    year = datetime.now(UTC).year
+    assert [row[0] for row in rows] == [f"{year}-{n:06d}" for n in range(1, 7)]
+    assert {row[1] for row in rows} == {"ko", "zh-CN", "en"}
+    assert all(row[4] == "triaged" for row in rows)
+    korean = [row for row in rows if row[1] == "ko"]
+    assert all(len(row) > 6 and not row[6].startswith("[") for row in korean)
+    leftovers = subprocess.run(
+        ["pgrep", "-f", str(tmp_path)], capture_output=True, text=True
+    ).stdout.split()
+    assert leftovers == []

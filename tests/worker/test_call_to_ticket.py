@@ -1,0 +1,165 @@
+"""A simulated call, end to end: IVR → recording → outbox → RQ → Vosk → triaged ticket."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from fastapi.testclient import TestClient
+from redis import Redis
+from rq import Worker
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.calls.models import Recording
+from hotline.tickets.models import TicketEvent
+from ivr.catalog import catalog
+from ivr.simulator.call import CallResult, NumberConfig, Script, SimulatedCall
+from ivr.simulator.recordings import RecordingServer
+from tests.conftest import ACCOUNT_SID, API_TOKEN, AUTH_TOKEN, FIXTURES, LiveServer, run_jobs
+from tests.worker.helpers import outcome
+from worker.context import WorkerContext
+from worker.jobs import transcribe_recording
+from worker.relay import relay_once
+
+pytestmark = pytest.mark.vosk
+
+
+@pytest.fixture
+def recordings() -> Iterator[RecordingServer]:
+    server = RecordingServer(ACCOUNT_SID, AUTH_TOKEN).start()
+    yield server
+    server.stop()
+
+
+def place_call(live: LiveServer, recordings: RecordingServer, keys: str, audio: Path) -> CallResult:
+    call = SimulatedCall(
+        config=NumberConfig.for_base(live.url),
+        auth_token=AUTH_TOKEN,
+        account_sid=ACCOUNT_SID,
+        recordings=recordings,
+        caller="+8613800002222",
+    )
+    return call.run(Script(keys=[k or None for k in keys.split(",")], recordings=[audio]))
+
+
+def test_korean_call_becomes_a_triaged_ticket_with_a_vosk_transcript(
+    live: LiveServer,
+    recordings: RecordingServer,
+    worker_context: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    audio = FIXTURES / "ko_pothole.wav"
+    result = place_call(live, recordings, "3,1,1,1101", audio)
+    assert not result.errors
+    ko = catalog("ko")
+    assert result.heard(ko.text("location_confirmed", community="동호 마을"))
+    assert result.heard(ko.text("ticket_number", digits="2, 0, 2, 6, 0, 0, 0, 0, 0, 1"))
+
+    assert run_jobs(worker_context, redis) == 1
+    ticket, transcript = outcome(session)
+    assert (ticket.reference, ticket.status, ticket.category, ticket.location_code) == (
+        "2026-000001",
+        "triaged",
+        "roads_facilities",
+        "1101",
+    )
+    assert not ticket.needs_listening
+    assert transcript.status == "ok" and transcript.text.strip()
+    assert transcript.language == "ko"
+    assert transcript.words and all(
+        0 <= w["start"] <= w["end"] and 0 <= w["conf"] <= 1 for w in transcript.words
+    )
+    assert transcript.mean_confidence is not None
+    assert transcript.audio_seconds == pytest.approx(soundfile.info(str(audio)).duration, abs=0.01)
+    recording = session.scalars(select(Recording)).one()
+    assert recording.sha256 == hashlib.sha256(audio.read_bytes()).hexdigest()
+    assert recording.local_path and Path(recording.local_path).read_bytes() == audio.read_bytes()
+    moves = [(e.from_status, e.to_status) for e in session.scalars(select(TicketEvent))]
+    assert moves == [(None, "received"), ("received", "triaged")]
+
+    with TestClient(live.app) as api:
+        items = api.get(
+            "/api/v1/tickets",
+            params={"phone": "+8613800002222"},
+            headers={"Authorization": f"Bearer {API_TOKEN}"},
+        ).json()["items"]
+    assert [i["reference"] for i in items] == ["2026-000001"]
+    assert items[0]["transcript"] == {**items[0]["transcript"], "status": "ok"}
+    assert items[0]["transcript"]["text"] == transcript.text
+
+
+def test_job_run_twice_changes_nothing(
+    live: LiveServer,
+    recordings: RecordingServer,
+    worker_context: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    place_call(live, recordings, "3,1,2,1102", FIXTURES / "ko_water.wav")
+    run_jobs(worker_context, redis)
+    recording = session.scalars(select(Recording)).one()
+    again = transcribe_recording(recording.id)
+    assert again == {"recording_id": recording.id, "skipped": "already transcribed"}
+    assert relay_once(
+        sessions=worker_context.sessions,
+        redis=redis,
+        clock=worker_context.clock,
+        settings=worker_context.settings,
+    ) == 0
+    session.rollback()
+    assert len(session.scalars(select(TicketEvent)).all()) == 2
+
+
+def test_mp3_recordings_decode(
+    worker_context: WorkerContext,
+    redis: Redis,
+    session: Session,
+    recordings: RecordingServer,
+    tmp_path: Path,
+) -> None:
+    from tests.worker.helpers import finished_call
+
+    samples, rate = soundfile.read(FIXTURES / "ko_pothole.wav", dtype="int16")
+    mp3 = tmp_path / "pothole.mp3"
+    soundfile.write(mp3, samples.astype(np.int16), rate, format="MP3")
+    _, url = recordings.add(mp3)
+    finished_call(worker_context.sessions, worker_context.clock, recording_url=url)
+    run_jobs(worker_context, redis)
+    ticket, transcript = outcome(session)
+    assert transcript.status == "ok" and transcript.text
+    recording = session.scalars(select(Recording)).one()
+    assert recording.local_path and recording.local_path.endswith(".mp3")
+
+
+@pytest.mark.slow
+def test_forking_worker_never_reloads_the_model(
+    live: LiveServer,
+    recordings: RecordingServer,
+    worker_context: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    for keys in ("3,1,1,1101", "3,1,4,1202"):
+        place_call(live, recordings, keys, FIXTURES / "ko_noise.wav")
+    loads = worker_context.speech.load_count
+    relay_once(
+        sessions=worker_context.sessions,
+        redis=redis,
+        clock=worker_context.clock,
+        settings=worker_context.settings,
+    )
+    worker = Worker(["transcription"], connection=redis)
+    worker.work(burst=True)
+    jobs = [j for j in worker.queues[0].finished_job_registry.get_job_ids()]
+    assert len(jobs) == 2
+    from rq.job import Job
+
+    results = [Job.fetch(job_id, connection=redis).return_value() for job_id in jobs]
+    assert [r["model_loads_during_job"] for r in results] == [0, 0]
+    assert worker_context.speech.load_count == loads
