@@ -103,7 +103,9 @@ def test_bad_filter_values_are_422(client: TestClient) -> None:
         assert client.get("/api/v1/tickets", params=params, headers=AUTH).status_code == 422
 
 
-def test_list_items_carry_the_interface_fields(client: TestClient, three_tickets: list[str]) -> None:
+def test_list_items_carry_the_interface_fields(
+    client: TestClient, three_tickets: list[str]
+) -> None:
     items = client.get("/api/v1/tickets", headers=AUTH).json()["items"]
     by_ref = {item["reference"]: item for item in items}
     triaged = by_ref[three_tickets[1]]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from redis import Redis
 
-from hotline.core.settings import Settings
 from hotline.core.redis import embedded_url, open_redis
+from hotline.core.settings import Settings
 
 
 def alive(pid: int) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Recording
+from hotline.telephony.port import make_telephony
 from ivr.simulator.recordings import RecordingServer
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, FIXTURES, run_jobs
 from tests.worker.helpers import finished_call, outcome
@@ -154,3 +155,18 @@ def test_recording_not_ready_at_first_is_fetched_on_retry(
     assert ticket.status == "triaged" and not ticket.needs_listening
     recording = session.scalars(select(Recording)).one()
     assert recording.download_status == "downloaded"
+
+
+def test_recording_over_the_size_limit_is_refused(
+    worker_context: WorkerContext, redis: Redis, session: Session, recordings: RecordingServer
+) -> None:
+    small = worker_context.settings.model_copy(update={"recording_max_bytes": 10_000})
+    worker_context.telephony = make_telephony(small)
+    _, url = recordings.add(FIXTURES / "ko_water.wav")
+    finished_call(worker_context.sessions, worker_context.clock, recording_url=url)
+    run_jobs(worker_context, redis)
+    ticket, transcript = outcome(session)
+    assert transcript.status == "failed"
+    assert "limit 10000" in (transcript.reason or "")
+    assert ticket.needs_listening
+    assert not list((worker_context.settings.data_dir / "recordings").rglob("*.part"))

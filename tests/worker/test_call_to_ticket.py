@@ -106,12 +106,15 @@ def test_job_run_twice_changes_nothing(
     recording = session.scalars(select(Recording)).one()
     again = transcribe_recording(recording.id)
     assert again == {"recording_id": recording.id, "skipped": "already transcribed"}
-    assert relay_once(
-        sessions=worker_context.sessions,
-        redis=redis,
-        clock=worker_context.clock,
-        settings=worker_context.settings,
-    ) == 0
+    assert (
+        relay_once(
+            sessions=worker_context.sessions,
+            redis=redis,
+            clock=worker_context.clock,
+            settings=worker_context.settings,
+        )
+        == 0
+    )
     session.rollback()
     assert len(session.scalars(select(TicketEvent)).all()) == 2
 
@@ -160,6 +163,6 @@ def test_forking_worker_never_reloads_the_model(
     assert len(jobs) == 2
     from rq.job import Job
 
-    results = [Job.fetch(job_id, connection=redis).return_value() for job_id in jobs]
+    results = [Job.fetch(job_id, connection=redis).return_value() or {} for job_id in jobs]
     assert [r["model_loads_during_job"] for r in results] == [0, 0]
     assert worker_context.speech.load_count == loads
