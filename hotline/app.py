@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.metadata import entry_points
 
 from fastapi import FastAPI
@@ -18,12 +20,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     """Build the web app: API, health, and every router registered under `hotline.routers`."""
     settings = settings or load_settings()
     settings.check_for_production()
+    engine = make_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Citizen hotline",
         version="0.1.0",
         description="12345-style citizen hotline: IVR intake, tickets, routing and surveys.",
     )
-    engine = make_engine(settings.resolved_database_url)
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
     app.state.engine = engine

@@ -41,9 +41,7 @@ def _redis(settings: Settings) -> dict[str, Any]:
 def _models(settings: Settings) -> dict[str, Any]:
     assert settings.models_dir is not None
     paths = resolve_models(settings.vosk_models, settings.models_dir)
-    return {
-        lang: {"path": str(path), "installed": is_model_dir(path)} for lang, path in paths.items()
-    }
+    return {language: {"installed": is_model_dir(path)} for language, path in paths.items()}
 
 
 @router.get("/healthz")

@@ -119,19 +119,24 @@ def test_recording_twilio_reports_absent(
     assert ticket.status == "triaged" and ticket.needs_listening
 
 
+def transcribe_while_not_ready(ctx: WorkerContext, redis: Redis, *, not_ready_for: int) -> int:
+    """Run the jobs against a recording Twilio answers 404 for at first; returns fetches."""
+    server = RecordingServer(ACCOUNT_SID, AUTH_TOKEN, not_ready_for=not_ready_for).start()
+    try:
+        sid, url = server.add(FIXTURES / "ko_water.wav")
+        finished_call(ctx.sessions, ctx.clock, recording_url=url)
+        run_jobs(ctx, redis)
+    finally:
+        server.stop()
+    return server.downloads[sid]
+
+
 def test_recording_that_never_becomes_available_fails_after_retries(
     worker_context: WorkerContext, redis: Redis, session: Session
 ) -> None:
-    server = RecordingServer(ACCOUNT_SID, AUTH_TOKEN, not_ready_for=100).start()
-    try:
-        sid, url = server.add(FIXTURES / "ko_water.wav")
-        finished_call(worker_context.sessions, worker_context.clock, recording_url=url)
-        run_jobs(worker_context, redis)
-    finally:
-        server.stop()
+    fetches = transcribe_while_not_ready(worker_context, redis, not_ready_for=100)
     ticket, transcript = outcome(session)
-    retries = len(worker_context.settings.job_retry_seconds)
-    assert server.downloads[sid] == retries + 1
+    assert fetches == len(worker_context.settings.job_retry_seconds) + 1
     assert transcript.status == "failed"
     assert "after retries" in (transcript.reason or "")
     assert ticket.status == "triaged" and ticket.needs_listening
@@ -142,15 +147,9 @@ def test_recording_that_never_becomes_available_fails_after_retries(
 def test_recording_not_ready_at_first_is_fetched_on_retry(
     worker_context: WorkerContext, redis: Redis, session: Session
 ) -> None:
-    server = RecordingServer(ACCOUNT_SID, AUTH_TOKEN, not_ready_for=1).start()
-    try:
-        sid, url = server.add(FIXTURES / "ko_water.wav")
-        finished_call(worker_context.sessions, worker_context.clock, recording_url=url)
-        run_jobs(worker_context, redis)
-    finally:
-        server.stop()
+    fetches = transcribe_while_not_ready(worker_context, redis, not_ready_for=1)
     ticket, transcript = outcome(session)
-    assert server.downloads[sid] == 2
+    assert fetches == 2
     assert transcript.status == "ok" and transcript.text
     assert ticket.status == "triaged" and not ticket.needs_listening
     recording = session.scalars(select(Recording)).one()
