@@ -34,8 +34,11 @@ def test_demo_places_calls_and_prints_the_table(tmp_path: Path) -> None:
     assert [row[0] for row in rows] == [f"{year}-{n:06d}" for n in range(1, 7)]
     assert {row[1] for row in rows} == {"ko", "zh-CN", "en"}
     assert all(row[4] == "triaged" for row in rows)
-    korean = [row for row in rows if row[1] == "ko"]
-    assert all(len(row) > 6 and not row[6].startswith("[") for row in korean)
+    stt: dict[str, set[str]] = {}
+    for row in rows:
+        stt.setdefault(row[1], set()).add(row[6])
+    assert stt == {"ko": {"ok"}, "zh-CN": {"failed"}, "en": {"failed"}}
+    assert all(len(row) > 7 for row in rows)  # text, or the reason there is none
     leftovers = subprocess.run(
         ["pgrep", "-f", str(tmp_path)], capture_output=True, text=True
     ).stdout.split()

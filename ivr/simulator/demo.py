@@ -161,18 +161,18 @@ def _report(base: str, token: str, rows: list[tuple[DemoCall, CallResult]], time
     print()
     print(
         f"{'reference':<12} {'lang':<5} {'category':<22} {'loc':<5} {'status':<9} "
-        f"{'secs':>5}  transcript"
+        f"{'secs':>5}  {'stt':<6} transcript (or why there is none)"
     )
     for demo, _ in rows:
         if demo.caller not in done:
-            print(f"{'?':<12} {'':<5} {'':<22} {'':<5} {'waiting':<9} {'':>5}  (timed out)")
+            print(f"{'?':<12} {'':<5} {'':<22} {'':<5} {'waiting':<9} {'':>5}  {'-':<6} timed out")
             continue
         item, seconds = done[demo.caller]
         transcript = item["transcript"]
         assert isinstance(transcript, dict)
-        text = transcript["text"] or f"[{transcript['status']}] {transcript.get('reason') or ''}"
+        text = transcript["text"] or transcript.get("reason") or ""
         print(
             f"{item['reference']!s:<12} {item['language']!s:<5} {item['category']!s:<22} "
             f"{item['location_code'] or '-'!s:<5} {item['status']!s:<9} {seconds:>5.1f}  "
-            f"{str(text)[:60]}"
+            f"{transcript['status']!s:<6} {str(text)[:60]}"
         )
