@@ -11,6 +11,7 @@ from importlib.metadata import entry_points
 from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
 from hotline.core.migrate import upgrade
 from hotline.core.settings import ConfigurationError, load_settings
+from hotline.grids import command as grids_command
 
 COMMAND_PLUGINS = "hotline.commands"
 
@@ -26,9 +27,11 @@ def _init(args: argparse.Namespace) -> int:
 
         engine = make_engine(url)
         with unit_of_work(make_sessionmaker(engine)) as session:
-            count = demo.seed(session=session)
+            report = demo.seed(session=session)
         engine.dispose()
-        print(f"demo registry seeded: {count} communities")
+        print("demo registry seeded:")
+        for line in report.lines():
+            print(f"  {line}")
     return 0
 
 
@@ -55,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(handler=_serve)
+    grids_command.register(commands)
     for plugin in sorted(entry_points(group=COMMAND_PLUGINS), key=lambda e: e.name):
         plugin.load()(commands)
     return parser

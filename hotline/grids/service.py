@@ -1,31 +1,58 @@
-"""Grid registry look-ups and seeding."""
+"""Grid registry look-ups: units, teams and households."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from hotline.grids.models import Community
-
-
-def get_community_by_code(*, session: Session, code: str) -> Community | None:
-    """The community with this 4-digit code, if any."""
-    return session.scalar(select(Community).where(Community.code == code))
+from hotline.grids.models import Household, HouseholdPhone, Member, OrgUnit, UnitLevel
 
 
-def list_communities(*, session: Session) -> list[Community]:
-    """Every community, by code."""
-    return list(session.scalars(select(Community).order_by(Community.code)))
+def get_unit_by_code(*, session: Session, code: str) -> OrgUnit | None:
+    """Any unit by its code."""
+    return session.scalar(select(OrgUnit).where(OrgUnit.code == code))
 
 
-def upsert_community(*, session: Session, code: str, **fields: str | None) -> Community:
-    """Create or update a community by code."""
-    community = get_community_by_code(session=session, code=code)
-    if community is None:
-        community = Community(code=code, **fields)
-        session.add(community)
-    else:
-        for name, value in fields.items():
-            setattr(community, name, value)
-    session.flush()
-    return community
+def get_community_by_code(*, session: Session, code: str) -> OrgUnit | None:
+    """The community residents reach by keying this 4-digit code."""
+    return session.scalar(
+        select(OrgUnit).where(OrgUnit.code == code, OrgUnit.level == UnitLevel.COMMUNITY)
+    )
+
+
+def list_units(*, session: Session, level: UnitLevel | None = None) -> Sequence[OrgUnit]:
+    """Units by code, optionally of one level."""
+    query = select(OrgUnit).order_by(OrgUnit.code)
+    if level is not None:
+        query = query.where(OrgUnit.level == level)
+    return session.scalars(query).all()
+
+
+def ancestor(*, session: Session, unit: OrgUnit, level: UnitLevel) -> OrgUnit | None:
+    """The unit itself or the first parent at `level`."""
+    current: OrgUnit | None = unit
+    while current is not None and current.level != level:
+        current = current.parent
+    return current
+
+
+def list_members(*, session: Session, unit_id: int, active_only: bool = True) -> Sequence[Member]:
+    """A unit's team."""
+    query = select(Member).where(Member.unit_id == unit_id).order_by(Member.code)
+    if active_only:
+        query = query.where(Member.active.is_(True))
+    return session.scalars(query).all()
+
+
+def households_by_phone(*, session: Session, phone: str) -> Sequence[Household]:
+    """Households that list this phone number."""
+    query = (
+        select(Household)
+        .join(HouseholdPhone, HouseholdPhone.household_id == Household.id)
+        .where(HouseholdPhone.phone == phone)
+        .options(selectinload(Household.grid).selectinload(OrgUnit.parent))
+        .order_by(Household.id)
+    )
+    return session.scalars(query).unique().all()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 
-from hotline.grids.models import Community
+from hotline.grids.models import OrgUnit
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -28,11 +28,18 @@ def test_init_is_repeatable_and_seeds_the_demo_town(tmp_path: Path) -> None:
     assert run(tmp_path, "init").returncode == 0
     done = run(tmp_path, "init", "--demo")
     assert done.returncode == 0, done.stderr
-    assert "demo registry seeded: 6 communities" in done.stdout
-    assert run(tmp_path, "init", "--demo").returncode == 0
+    assert "communities: 6 created" in done.stdout
+    assert "households: 500 created" in done.stdout
+    again = run(tmp_path, "init", "--demo")
+    assert "households: 0 created, 0 updated, 500 unchanged" in again.stdout
     engine = create_engine(f"sqlite:///{tmp_path / 'data' / 'hotline.db'}")
     with engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(Community)) == 6
+        assert (
+            connection.scalar(
+                select(func.count()).select_from(OrgUnit).where(OrgUnit.level == "community")
+            )
+            == 6
+        )
     engine.dispose()
 
 
