@@ -1,0 +1,1 @@
+"""Deadlines: the working-time calendar and the response/resolution policy."""

@@ -1,0 +1,1 @@
+"""Triage: category, place and level from the transcript and the IVR choices."""
