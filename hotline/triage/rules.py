@@ -1,0 +1,179 @@
+"""Pure triage rules: category, place, level and whether a person must look first."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from hotline.tickets.categories import Category
+from hotline.triage.config import CategoryConfig, TriageLevel
+
+REVIEW_BELOW = 0.6  # category confidence under this sends the ticket to human triage
+PRIOR = 2.0  # weight of a category the caller chose on the keypad
+CONFLICT_HITS = 2  # transcript keyword hits for another category that contradict the keypad
+
+
+@dataclass(frozen=True)
+class Place:
+    """A registry name that may appear in a transcript: community, grid or landmark."""
+
+    text: str
+    community: str
+    grid: str | None = None
+
+
+@dataclass(frozen=True)
+class TriageInput:
+    """Everything triage may look at; no I/O happens inside the rules."""
+
+    language: str
+    transcript: str = ""
+    transcript_ok: bool = False
+    keyed_category: str | None = None
+    keyed_community: str | None = None
+    household_grid: str | None = None
+    household_community: str | None = None
+    places: tuple[Place, ...] = ()
+
+
+@dataclass(frozen=True)
+class TriageDecision:
+    """What triage concluded and why."""
+
+    category: str
+    confidence: float
+    level: TriageLevel
+    community: str | None
+    grid: str | None
+    needs_review: bool
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def keyword_hits(config: CategoryConfig, text: str, language: str) -> dict[str, int]:
+    """How many configured keywords of each category occur in the text."""
+    folded = text.casefold()
+    hits: dict[str, int] = {}
+    for category, rule in config.categories.items():
+        words = rule.keywords.get(language, [])
+        count = sum(1 for word in words if word.casefold() in folded)
+        if count:
+            hits[category.value] = count
+    return hits
+
+
+def is_urgent(config: CategoryConfig, category: str, text: str, language: str) -> bool:
+    """Does the transcript carry one of the category's urgent keywords?"""
+    rule = config.categories[Category(category)]
+    folded = text.casefold()
+    return any(word.casefold() in folded for word in rule.urgent_keywords.get(language, []))
+
+
+def without_places(text: str, places: tuple[Place, ...]) -> str:
+    """The transcript with registry names blanked, so 柳树村 does not count as 树 (trees)."""
+    for place in find_places(text, places):
+        text = re.sub(re.escape(place.text), " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def choose_category(
+    config: CategoryConfig, data: TriageInput
+) -> tuple[str, float, list[str], bool]:
+    """(category, confidence, reasons, conflicting) from the keypad prior and the transcript."""
+    keyed = data.keyed_category if data.keyed_category != Category.OTHER else None
+    text = without_places(data.transcript, data.places)
+    hits = keyword_hits(config, text, data.language) if data.transcript_ok else {}
+    scores = {category: float(count) for category, count in hits.items()}
+    if keyed:
+        scores[keyed] = scores.get(keyed, 0.0) + PRIOR
+    if not scores:
+        return Category.OTHER.value, 0.3, ["no keypad category and no keywords heard"], False
+    best = max(scores, key=lambda c: (scores[c], c == keyed))
+    confidence = scores[best] / (sum(scores.values()) + 1.0)
+    reasons = [f"keypad chose {keyed}" if keyed else "no keypad category"]
+    if hits:
+        reasons.append("keywords: " + ", ".join(f"{c}×{n}" for c, n in sorted(hits.items())))
+    rival = max((n for c, n in hits.items() if c != keyed), default=0)
+    conflicting = bool(keyed) and rival >= CONFLICT_HITS and hits.get(keyed or "", 0) == 0
+    if conflicting:
+        reasons.append("the description points to another category than the keypad")
+        return keyed or best, min(confidence, 0.5), reasons, True
+    if keyed and not hits:
+        confidence = max(confidence, 0.7)  # an explicit key press alone is good evidence
+    return best, round(confidence, 3), reasons, False
+
+
+def find_places(text: str, places: tuple[Place, ...]) -> list[Place]:
+    """Registry names mentioned in the transcript, longest names first."""
+    folded = text.casefold()
+    found = [p for p in places if p.text and p.text.casefold() in folded]
+    return sorted(found, key=lambda p: -len(p.text))
+
+
+def choose_place(data: TriageInput) -> tuple[str | None, str | None, list[str], bool]:
+    """(community, grid, reasons, conflicting) from keypad, household on file and transcript."""
+    reasons: list[str] = []
+    mentioned = find_places(data.transcript, data.places) if data.transcript_ok else []
+    community = data.keyed_community or data.household_community
+    if data.keyed_community:
+        reasons.append(f"keyed community {data.keyed_community}")
+    elif data.household_community:
+        reasons.append(f"household on file in {data.household_community}")
+    grid = data.household_grid if data.household_community == community else None
+    if grid:
+        reasons.append(f"household grid {grid}")
+    conflicting = False
+    for place in mentioned:
+        if community and place.community != community:
+            reasons.append(f"the description names {place.text}, outside {community}")
+            conflicting = True
+            break
+        community = community or place.community
+        if place.grid and not grid:
+            grid = place.grid
+            reasons.append(f"the description names {place.text} (grid {place.grid})")
+    if community is None:
+        reasons.append("no location")
+    return community, grid, reasons, conflicting
+
+
+def triage(config: CategoryConfig, data: TriageInput) -> TriageDecision:
+    """Decide category, place and level; never route on a guess."""
+    category, confidence, category_reasons, category_conflict = choose_category(config, data)
+    community, grid, place_reasons, place_conflict = choose_place(data)
+    level = config.categories[Category(category)].level
+    reasons = category_reasons + place_reasons
+    if level is TriageLevel.SIMPLE:
+        level = TriageLevel.GENERAL  # only an agent on the call can settle a case at once
+    text = without_places(data.transcript, data.places)
+    if data.transcript_ok and is_urgent(config, category, text, data.language):
+        level = TriageLevel.URGENT
+        reasons.append("urgent keywords heard")
+    review = []
+    if confidence < REVIEW_BELOW:
+        review.append(f"category confidence {confidence:.2f} below {REVIEW_BELOW}")
+    if category_conflict or place_conflict:
+        review.append("conflicting signals")
+    if community is None:
+        review.append("no location")
+    return TriageDecision(
+        category=category,
+        confidence=confidence,
+        level=level,
+        community=None if place_conflict else community,
+        grid=None if place_conflict else grid,
+        needs_review=bool(review),
+        reasons=tuple(reasons + [f"review: {r}" for r in review]),
+    )
+
+
+def similarity(a: str, b: str) -> float:
+    """Character-bigram Jaccard similarity; works for Chinese and Korean without a tokenizer."""
+
+    def grams(text: str) -> set[str]:
+        compact = "".join(text.casefold().split())
+        return {compact[i : i + 2] for i in range(len(compact) - 1)}
+
+    first, second = grams(a), grams(b)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)
