@@ -1,0 +1,1 @@
+"""Routing: which team and which member a triaged ticket goes to."""
