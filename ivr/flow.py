@@ -15,6 +15,7 @@ from hotline.core.clock import Clock
 from hotline.core.settings import Settings
 from hotline.grids import service as grids
 from hotline.tickets.categories import MENU_DIGITS, Category
+from hotline.triage.policy import TriagePolicy
 from ivr.catalog import DEFAULT_LANGUAGE, LANGUAGE_DIGITS, Catalog, catalog, languages
 from ivr.twiml import gather_digits, record_description, say, spoken_digits
 
@@ -26,7 +27,16 @@ RECORD_ATTEMPTS = 2
 class CallFlow:
     """Builds the TwiML for each step of one call, remembering choices on the Call row."""
 
-    def __init__(self, *, session: Session, clock: Clock, settings: Settings, call: Call) -> None:
+    def __init__(
+        self,
+        *,
+        session: Session,
+        clock: Clock,
+        settings: Settings,
+        policy: TriagePolicy,
+        call: Call,
+    ) -> None:
+        self.policy = policy
         self.session = session
         self.clock = clock
         self.settings = settings
@@ -220,7 +230,7 @@ class CallFlow:
             )
         else:
             ticket = intake.finish_without_recording(
-                session=self.session, clock=self.clock, call=self.call
+                session=self.session, clock=self.clock, policy=self.policy, call=self.call
             )
         response = VoiceResponse()
         if not self.call.recordings:

@@ -42,7 +42,9 @@ def _call(session: Session, request: Request, form: dict[str, str]) -> Call:
 def _flow(session: Session, request: Request, form: dict[str, str]) -> CallFlow:
     state = request.app.state
     call = _call(session, request, form)
-    return CallFlow(session=session, clock=state.clock, settings=state.settings, call=call)
+    return CallFlow(
+        session=session, clock=state.clock, settings=state.settings, policy=state.policy, call=call
+    )
 
 
 def _attempt(request: Request) -> int:

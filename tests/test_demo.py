@@ -33,12 +33,21 @@ def test_demo_places_calls_and_prints_the_table(tmp_path: Path) -> None:
     year = datetime.now(UTC).year
     assert [row[0] for row in rows] == [f"{year}-{n:06d}" for n in range(1, 7)]
     assert {row[1] for row in rows} == {"ko", "zh-CN", "en"}
-    assert all(row[4] == "triaged" for row in rows)
+    # Keyed community: dispatched to the town triage team; no location: waits for a person.
+    assert [row[4] for row in rows] == [
+        "dispatched",
+        "dispatched",
+        "triaged",
+        "dispatched",
+        "dispatched",
+        "triaged",
+    ]
+    assert [row[7] for row in rows] == ["T01", "T02", "-", "T01", "T02", "-"]
     stt: dict[str, set[str]] = {}
     for row in rows:
         stt.setdefault(row[1], set()).add(row[6])
     assert stt == {"ko": {"ok"}, "zh-CN": {"failed"}, "en": {"failed"}}
-    assert all(len(row) > 7 for row in rows)  # text, or the reason there is none
+    assert all(len(row) > 9 for row in rows)  # text, or the reason there is none
     leftovers = subprocess.run(
         ["pgrep", "-f", str(tmp_path)], capture_output=True, text=True
     ).stdout.split()

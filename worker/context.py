@@ -12,6 +12,7 @@ from hotline.core.clock import Clock, SystemClock
 from hotline.core.database import make_engine, make_sessionmaker
 from hotline.core.settings import Settings, load_settings
 from hotline.telephony.port import Telephony, make_telephony
+from hotline.triage.policy import TriagePolicy, policy_from_settings
 from transcription.engine import VoskEngine, use_engine
 from transcription.registry import resolve_models
 
@@ -26,6 +27,7 @@ class WorkerContext:
     sessions: sessionmaker[Session]
     telephony: Telephony
     speech: VoskEngine
+    policy: TriagePolicy
 
 
 _context: WorkerContext | None = None
@@ -44,6 +46,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> WorkerContext:
         sessions=make_sessionmaker(engine),
         telephony=make_telephony(settings),
         speech=speech,
+        policy=policy_from_settings(settings),
     )
 
 

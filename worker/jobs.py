@@ -61,7 +61,11 @@ def transcribe_recording(recording_id: int) -> dict[str, Any]:
         result = ctx.speech.transcribe(path, work.language)
     with unit_of_work(ctx.sessions) as session:
         transcripts.save_transcript(
-            session=session, clock=ctx.clock, recording_id=recording_id, result=result
+            session=session,
+            clock=ctx.clock,
+            policy=ctx.policy,
+            recording_id=recording_id,
+            result=result,
         )
     return {
         "recording_id": recording_id,

@@ -9,7 +9,9 @@ from hotline.calls.models import Call
 from hotline.core.clock import Clock
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Ticket
-from hotline.tickets.transitions import TicketAction, TicketStatus
+from hotline.tickets.transitions import TicketStatus
+from hotline.triage import service as triage
+from hotline.triage.policy import TriagePolicy
 
 
 def ensure_ticket(*, session: Session, clock: Clock, call: Call) -> Ticket:
@@ -55,17 +57,15 @@ def add_recording(
     return ensure_ticket(session=session, clock=clock, call=call)
 
 
-def finish_without_recording(*, session: Session, clock: Clock, call: Call) -> Ticket:
-    """The caller recorded nothing: the ticket goes straight to triage on its menu choices."""
+def finish_without_recording(
+    *, session: Session, clock: Clock, policy: TriagePolicy, call: Call
+) -> Ticket:
+    """The caller recorded nothing: triage straight away on the keypad choices."""
     ticket = ensure_ticket(session=session, clock=clock, call=call)
     if ticket.status == TicketStatus.RECEIVED and not call.recordings:
-        tickets.transition(
-            session=session,
-            clock=clock,
-            ticket=ticket,
-            action=TicketAction.TRIAGE,
-            actor="ivr",
-            reason="no description recorded; category from the IVR menu",
+        tickets.flag_for_listening(ticket=ticket, reason="no description recorded")
+        triage.triage_ticket(
+            session=session, clock=clock, policy=policy, ticket=ticket, transcript=None
         )
     return ticket
 

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
 
     api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Shanghai"
+    calendar_file: Path | None = None
+    categories_file: Path | None = None
+    duplicate_window_hours: float = 72.0
     relay_interval_seconds: float = 0.5
     job_retry_seconds: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10, 60, 300])
 

@@ -91,6 +91,7 @@ class Household(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
 
     grid: Mapped[OrgUnit] = relationship()
+    member: Mapped[Member | None] = relationship()
     phones: Mapped[list[HouseholdPhone]] = relationship(
         cascade="all, delete-orphan", order_by="HouseholdPhone.id"
     )

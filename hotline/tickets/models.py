@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.core.columns import timestamp
 from hotline.core.database import Base
+from hotline.grids.models import Member, OrgUnit
 
 
 class Ticket(Base):
@@ -28,8 +29,33 @@ class Ticket(Base):
     fallback: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_listening: Mapped[bool] = mapped_column(Boolean, default=False)
     listening_reason: Mapped[str | None] = mapped_column(Text)
+    # Triage and routing
+    level: Mapped[str | None] = mapped_column(String(16))
+    category_confidence: Mapped[float | None] = mapped_column(Float)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    first_team_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    response_due_at: Mapped[datetime | None] = timestamp(nullable=True)
+    due_at: Mapped[datetime | None] = timestamp(nullable=True)
+    paused_at: Mapped[datetime | None] = timestamp(nullable=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    dispatched_at: Mapped[datetime | None] = timestamp(nullable=True)
+    accepted_at: Mapped[datetime | None] = timestamp(nullable=True)
+    resolved_at: Mapped[datetime | None] = timestamp(nullable=True)
     created_at: Mapped[datetime] = timestamp()
     updated_at: Mapped[datetime] = timestamp()
+
+    grid: Mapped[OrgUnit | None] = relationship(foreign_keys=[grid_id])
+    team: Mapped[OrgUnit | None] = relationship(foreign_keys=[team_id])
+    assignee: Mapped[Member | None] = relationship()
+    duplicate_of: Mapped[Ticket | None] = relationship(
+        remote_side=[id], foreign_keys=[duplicate_of_id]
+    )
 
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id"
@@ -48,6 +74,7 @@ class TicketEvent(Base):
     to_status: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)
+    rule: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = timestamp()
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from hotline.tickets.models import Ticket
-from hotline.transcripts import service as transcripts
+from hotline.transcripts import queries as transcripts
 from hotline.transcripts.models import Transcript
 
 
@@ -29,13 +29,14 @@ class TranscriptOut(BaseModel):
 
 
 class EventOut(BaseModel):
-    """One status move."""
+    """One status move, with the rule that decided it."""
 
     action: str
     from_status: str | None
     to_status: str
     actor: str
     reason: str | None
+    rule: str | None
     at: datetime
 
 
@@ -52,6 +53,16 @@ class TicketOut(BaseModel):
     fallback: bool
     needs_listening: bool
     listening_reason: str | None
+    grid: str | None
+    team: str | None
+    assignee: str | None
+    level: str | None
+    due_at: datetime | None
+    response_due_at: datetime | None
+    escalation_level: int
+    needs_review: bool
+    review_reason: str | None
+    duplicate_of: str | None
     created_at: datetime
     updated_at: datetime
     transcript: TranscriptOut | None
@@ -87,8 +98,16 @@ def _transcript(transcript: Transcript | None, *, words: bool) -> TranscriptOut 
     )
 
 
+RELATED = {"grid", "team", "assignee", "duplicate_of", "transcript"}
+
+
 def _fields(ticket: Ticket) -> dict[str, Any]:
-    return {name: getattr(ticket, name) for name in TicketOut.model_fields if name != "transcript"}
+    fields = {name: getattr(ticket, name) for name in TicketOut.model_fields if name not in RELATED}
+    fields["grid"] = ticket.grid.code if ticket.grid else None
+    fields["team"] = ticket.team.code if ticket.team else None
+    fields["assignee"] = ticket.assignee.code if ticket.assignee else None
+    fields["duplicate_of"] = ticket.duplicate_of.reference if ticket.duplicate_of else None
+    return fields
 
 
 def ticket_list(*, session: Session, tickets: Sequence[Ticket]) -> list[TicketOut]:
@@ -117,6 +136,7 @@ def ticket_detail(*, session: Session, ticket: Ticket) -> TicketDetail:
             to_status=e.to_status,
             actor=e.actor,
             reason=e.reason,
+            rule=e.rule,
             at=e.created_at,
         )
         for e in ticket.events

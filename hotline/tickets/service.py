@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from hotline.core.clock import Clock
 from hotline.core.errors import NotFound
@@ -107,6 +107,7 @@ def transition(
     action: TicketAction,
     actor: str,
     reason: str | None = None,
+    rule: str | None = None,
 ) -> TicketEvent:
     """Move a ticket by the transition table and write the event; raises InvalidTransition."""
     current = TicketStatus(ticket.status)
@@ -120,6 +121,7 @@ def transition(
         to_status=target,
         actor=actor,
         reason=reason,
+        rule=rule,
         created_at=now,
     )
     ticket.events.append(event)
@@ -144,7 +146,16 @@ def list_tickets(
     offset: int = 0,
 ) -> Sequence[Ticket]:
     """Tickets newest first, filtered by whatever is given."""
-    query = select(Ticket).order_by(Ticket.id.desc())
+    query = (
+        select(Ticket)
+        .options(
+            selectinload(Ticket.grid),
+            selectinload(Ticket.team),
+            selectinload(Ticket.assignee),
+            selectinload(Ticket.duplicate_of),
+        )
+        .order_by(Ticket.id.desc())
+    )
     if status:
         query = query.where(Ticket.status == status)
     if category:

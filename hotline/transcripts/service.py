@@ -10,14 +10,16 @@ from sqlalchemy.orm import Session
 
 from hotline.calls import intake
 from hotline.calls import service as calls
-from hotline.calls.models import DownloadStatus, Recording
+from hotline.calls.models import DownloadStatus
 from hotline.core.clock import Clock
 from hotline.core.errors import NotFound
 from hotline.core.persistence import get_or_insert
 from hotline.telephony.download import FetchedRecording
 from hotline.tickets import service as tickets
-from hotline.tickets.transitions import TicketAction, TicketStatus
+from hotline.tickets.transitions import TicketStatus
 from hotline.transcripts.models import Transcript, TranscriptStatus
+from hotline.triage import service as triage
+from hotline.triage.policy import TriagePolicy
 from transcription.result import Transcription
 
 DEFAULT_LANGUAGE = "zh-CN"
@@ -86,9 +88,14 @@ def save_download(
 
 
 def save_transcript(
-    *, session: Session, clock: Clock, recording_id: int, result: Transcription
+    *,
+    session: Session,
+    clock: Clock,
+    policy: TriagePolicy,
+    recording_id: int,
+    result: Transcription,
 ) -> Transcript:
-    """Store the transcript once and triage the call's ticket; running twice changes nothing."""
+    """Store the transcript once, then triage and route the ticket; a rerun changes nothing."""
     recording = calls.get_recording(session=session, recording_id=recording_id)
     if recording is None:
         raise NotFound(f"no recording {recording_id}")
@@ -114,37 +121,14 @@ def save_transcript(
         build=build,
     )
     if created:
-        _triage_ticket(session=session, clock=clock, call_id=recording.call_id, result=result)
+        call = calls.get_or_raise(session=session, call_id=recording.call_id)
+        ticket = intake.ensure_ticket(session=session, clock=clock, call=call)
+        if result.status != TranscriptStatus.OK:
+            tickets.flag_for_listening(
+                ticket=ticket, reason=f"transcript {result.status}: {result.reason}"
+            )
+        if ticket.status == TicketStatus.RECEIVED:
+            triage.triage_ticket(
+                session=session, clock=clock, policy=policy, ticket=ticket, transcript=transcript
+            )
     return transcript
-
-
-def _triage_ticket(*, session: Session, clock: Clock, call_id: int, result: Transcription) -> None:
-    call = calls.get_or_raise(session=session, call_id=call_id)
-    ticket = intake.ensure_ticket(session=session, clock=clock, call=call)
-    if result.status != TranscriptStatus.OK:
-        tickets.flag_for_listening(
-            ticket=ticket, reason=f"transcript {result.status}: {result.reason}"
-        )
-    if ticket.status == TicketStatus.RECEIVED:
-        reason = f"category {ticket.category or 'unknown'} from the IVR menu"
-        tickets.transition(
-            session=session,
-            clock=clock,
-            ticket=ticket,
-            action=TicketAction.TRIAGE,
-            actor="transcriber",
-            reason=reason,
-        )
-
-
-def latest_by_call(*, session: Session, call_ids: list[int]) -> dict[int, Transcript]:
-    """For each call, the transcript of its most recent recording that has one."""
-    if not call_ids:
-        return {}
-    query = (
-        select(Recording.call_id, Transcript)
-        .join(Transcript, Transcript.recording_id == Recording.id)
-        .where(Recording.call_id.in_(call_ids))
-        .order_by(Recording.id)
-    )
-    return {call_id: transcript for call_id, transcript in session.execute(query)}

@@ -161,11 +161,11 @@ def _report(base: str, token: str, rows: list[tuple[DemoCall, CallResult]], time
     print()
     print(
         f"{'reference':<12} {'lang':<5} {'category':<22} {'loc':<5} {'status':<9} "
-        f"{'secs':>5}  {'stt':<6} transcript (or why there is none)"
+        f"{'secs':>5}  {'stt':<6} {'team':<5} {'assignee':<11} transcript (or why there is none)"
     )
     for demo, _ in rows:
         if demo.caller not in done:
-            print(f"{'?':<12} {'':<5} {'':<22} {'':<5} {'waiting':<9} {'':>5}  {'-':<6} timed out")
+            print(f"{'?':<12} {'':<5} {'':<22} {'':<5} {'waiting':<9} {'':>5}  timed out")
             continue
         item, seconds = done[demo.caller]
         transcript = item["transcript"]
@@ -174,5 +174,6 @@ def _report(base: str, token: str, rows: list[tuple[DemoCall, CallResult]], time
         print(
             f"{item['reference']!s:<12} {item['language']!s:<5} {item['category']!s:<22} "
             f"{item['location_code'] or '-'!s:<5} {item['status']!s:<9} {seconds:>5.1f}  "
-            f"{transcript['status']!s:<6} {str(text)[:60]}"
+            f"{transcript['status']!s:<6} {item['team'] or '-'!s:<5} "
+            f"{item['assignee'] or '-'!s:<11} {str(text)[:50]}"
         )

@@ -12,9 +12,11 @@ from hotline.calls import intake
 from hotline.calls import service as calls
 from hotline.core.clock import FixedClock
 from hotline.core.database import unit_of_work
+from hotline.core.settings import Settings
 from hotline.tickets import service as tickets
 from hotline.tickets.transitions import TicketAction
 from hotline.transcripts import service as transcripts
+from hotline.triage.policy import policy_from_settings
 from tests.conftest import API_TOKEN
 from transcription.result import Transcription
 
@@ -54,7 +56,11 @@ def make_ticket(
                 mean_confidence=0.9,
             )
             transcripts.save_transcript(
-                session=session, clock=clock, recording_id=recording.id, result=result
+                session=session,
+                clock=clock,
+                policy=policy_from_settings(Settings()),
+                recording_id=recording.id,
+                result=result,
             )
         return ticket.reference
 

@@ -47,7 +47,7 @@ def place_call(live: LiveServer, recordings: RecordingServer, keys: str, audio: 
     return call.run(Script(keys=[k or None for k in keys.split(",")], recordings=[audio]))
 
 
-def test_korean_call_becomes_a_triaged_ticket_with_a_vosk_transcript(
+def test_korean_call_becomes_a_dispatched_ticket_with_a_vosk_transcript(
     live: LiveServer,
     recordings: RecordingServer,
     worker_context: WorkerContext,
@@ -65,10 +65,14 @@ def test_korean_call_becomes_a_triaged_ticket_with_a_vosk_transcript(
     ticket, transcript = outcome(session)
     assert (ticket.reference, ticket.status, ticket.category, ticket.location_code) == (
         "2026-000001",
-        "triaged",
+        "dispatched",
         "roads_facilities",
         "1101",
     )
+    # Community keyed, grid unknown, caller not a registered household: the town triage team.
+    assert ticket.team is not None and ticket.team.code == "T01"
+    assert ticket.assignee is not None and ticket.assignee.role == "triage_officer"
+    assert ticket.due_at is not None and ticket.response_due_at is not None
     assert not ticket.needs_listening
     assert transcript.status == "ok" and transcript.text.strip()
     assert transcript.language == "ko"
@@ -80,8 +84,12 @@ def test_korean_call_becomes_a_triaged_ticket_with_a_vosk_transcript(
     recording = session.scalars(select(Recording)).one()
     assert recording.sha256 == hashlib.sha256(audio.read_bytes()).hexdigest()
     assert recording.local_path and Path(recording.local_path).read_bytes() == audio.read_bytes()
-    moves = [(e.from_status, e.to_status) for e in session.scalars(select(TicketEvent))]
-    assert moves == [(None, "received"), ("received", "triaged")]
+    moves = [(e.from_status, e.to_status, e.rule) for e in session.scalars(select(TicketEvent))]
+    assert moves == [
+        (None, "received", None),
+        ("received", "triaged", "auto-triage"),
+        ("triaged", "dispatched", "town-triage"),
+    ]
 
     with TestClient(live.app) as api:
         items = api.get(
@@ -92,6 +100,15 @@ def test_korean_call_becomes_a_triaged_ticket_with_a_vosk_transcript(
     assert [i["reference"] for i in items] == ["2026-000001"]
     assert items[0]["transcript"] == {**items[0]["transcript"], "status": "ok"}
     assert items[0]["transcript"]["text"] == transcript.text
+    assert ticket.assignee is not None
+    assert {k: items[0][k] for k in ("grid", "team", "assignee", "level", "escalation_level")} == {
+        "grid": None,
+        "team": "T01",
+        "assignee": ticket.assignee.code,
+        "level": "general",
+        "escalation_level": 0,
+    }
+    assert items[0]["needs_review"] is False and items[0]["due_at"]
 
 
 def test_job_run_twice_changes_nothing(
@@ -116,7 +133,7 @@ def test_job_run_twice_changes_nothing(
         == 0
     )
     session.rollback()
-    assert len(session.scalars(select(TicketEvent)).all()) == 2
+    assert len(session.scalars(select(TicketEvent)).all()) == 3
 
 
 def test_mp3_recordings_decode(

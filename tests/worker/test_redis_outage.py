@@ -68,7 +68,7 @@ def test_calls_complete_while_redis_is_down_and_are_transcribed_after(
         valkey.start()  # back on the same port
         assert run_jobs(worker_context, redis) == 1
         ticket, transcript = outcome(session)
-        assert ticket.status == "triaged" and transcript.status == "ok"
+        assert ticket.status == "dispatched" and transcript.status == "ok"
         assert recordings.downloads[sid] == 1
     finally:
         recordings.stop()

@@ -1,0 +1,119 @@
+"""Dispatch a triaged ticket to a team and member, with deadlines, writing why."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hotline.core.clock import Clock
+from hotline.grids import service as grids
+from hotline.grids.models import Member, OrgUnit, Role, UnitLevel
+from hotline.routing.rules import Candidate, Route, RoutingInput, route
+from hotline.sla.policy import deadlines
+from hotline.tickets import service as tickets
+from hotline.tickets.models import Ticket
+from hotline.tickets.transitions import TicketAction, TicketStatus
+from hotline.triage.config import TriageLevel
+from hotline.triage.policy import TriagePolicy
+
+OPEN = (TicketStatus.DISPATCHED, TicketStatus.ACCEPTED, TicketStatus.REOPENED)
+
+
+def open_loads(*, session: Session, member_ids: list[int]) -> dict[int, int]:
+    """Open tickets assigned to each member."""
+    if not member_ids:
+        return {}
+    query = (
+        select(Ticket.assignee_id, func.count())
+        .where(Ticket.assignee_id.in_(member_ids), Ticket.status.in_(OPEN))
+        .group_by(Ticket.assignee_id)
+    )
+    return {member_id: count for member_id, count in session.execute(query) if member_id}
+
+
+def candidates(
+    *, session: Session, unit: OrgUnit | None, roles: set[str] | None = None
+) -> tuple[tuple[Candidate, ...], dict[str, Member]]:
+    """A unit's members as routing candidates, with their current load."""
+    if unit is None:
+        return (), {}
+    members = [
+        m
+        for m in grids.list_members(session=session, unit_id=unit.id, active_only=False)
+        if roles is None or m.role in roles
+    ]
+    loads = open_loads(session=session, member_ids=[m.id for m in members])
+    found = tuple(
+        Candidate(m.code, m.role, tuple(m.categories), m.active, loads.get(m.id, 0))
+        for m in members
+    )
+    return found, {m.code: m for m in members}
+
+
+def dispatch(
+    *,
+    session: Session,
+    clock: Clock,
+    policy: TriagePolicy,
+    ticket: Ticket,
+    household_member: str | None = None,
+    actor: str = "router",
+) -> Route:
+    """Route by the rules; dispatch with deadlines, or leave the ticket for human triage."""
+    grid = ticket.grid
+    community = (
+        grids.get_community_by_code(session=session, code=ticket.location_code)
+        if ticket.location_code
+        else None
+    )
+    anchor = grid or community
+    town = grids.ancestor(session=session, unit=anchor, level=UnitLevel.TOWN) if anchor else None
+    level = TriageLevel(ticket.level or TriageLevel.GENERAL)
+    # 复杂问题上报研判: complex cases go to the town for review, not to the grid.
+    routed_grid = grid if level is not TriageLevel.COMPLEX else None
+    grid_team, grid_members = candidates(session=session, unit=routed_grid)
+    town_team, town_members = candidates(
+        session=session, unit=town, roles={Role.TRIAGE_OFFICER.value}
+    )
+    decided = route(
+        RoutingInput(
+            category=ticket.category or "other",
+            grid=routed_grid.code if routed_grid else None,
+            town=town.code if town else None,
+            grid_team=grid_team,
+            town_triage_team=town_team,
+            household_member=household_member,
+        )
+    )
+    if decided.unit is None:
+        ticket.needs_review = True
+        ticket.review_reason = decided.reason
+        return decided
+    unit = routed_grid if routed_grid and decided.unit == routed_grid.code else town
+    assert unit is not None
+    member = {**grid_members, **town_members}.get(decided.assignee or "")
+    now = clock.now()
+    due = deadlines(
+        config=policy.config,
+        calendar=policy.calendar,
+        category=ticket.category or "other",
+        level=level,
+        start=now,
+    )
+    ticket.team_id = unit.id
+    ticket.first_team_id = ticket.first_team_id or unit.id
+    ticket.assignee_id = member.id if member else None
+    ticket.response_due_at = due.response_due_at
+    ticket.due_at = due.resolution_due_at
+    ticket.dispatched_at = now
+    ticket.needs_review = False
+    tickets.transition(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action=TicketAction.DISPATCH,
+        actor=actor,
+        reason=decided.reason,
+        rule=decided.rule,
+    )
+    return decided

@@ -1,0 +1,148 @@
+"""Triage a ticket from its call, its transcript and the registry; then dispatch it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.calls import service as calls
+from hotline.calls.models import LocationSource
+from hotline.core.clock import Clock
+from hotline.grids import service as grids
+from hotline.grids.models import Household, OrgUnit, UnitLevel
+from hotline.routing import service as routing
+from hotline.tickets import service as tickets
+from hotline.tickets.models import Ticket
+from hotline.tickets.transitions import TicketAction, TicketStatus
+from hotline.transcripts import queries as transcripts
+from hotline.transcripts.models import Transcript, TranscriptStatus
+from hotline.triage.policy import TriagePolicy
+from hotline.triage.rules import Place, TriageDecision, TriageInput, similarity, triage
+
+DUPLICATE_SIMILARITY = 0.5
+
+
+def places(*, session: Session) -> tuple[Place, ...]:
+    """Every community, grid and landmark name in every language, as triage looks for them."""
+    units = grids.list_units(session=session)
+    by_id = {unit.id: unit for unit in units}
+    found: list[Place] = []
+    for unit in units:
+        if unit.level == UnitLevel.COMMUNITY:
+            community, grid = unit.code, None
+        elif unit.level == UnitLevel.GRID and unit.parent_id in by_id:
+            community, grid = by_id[unit.parent_id].code, unit.code
+        else:
+            continue
+        names = [unit.name_zh, unit.name_en, unit.name_ko or "", *unit.landmarks]
+        found.extend(Place(name, community, grid) for name in names if name)
+    return tuple(found)
+
+
+def household_for(*, session: Session, phone: str) -> Household | None:
+    """The caller's household, when exactly one lists this number."""
+    if not phone or phone.lower() in ("anonymous", "restricted", "unknown"):
+        return None
+    found = grids.households_by_phone(session=session, phone=phone)
+    return found[0] if len(found) == 1 else None
+
+
+def _community_of(grid: OrgUnit | None) -> str | None:
+    return grid.parent.code if grid is not None and grid.parent is not None else None
+
+
+def triage_ticket(
+    *,
+    session: Session,
+    clock: Clock,
+    policy: TriagePolicy,
+    ticket: Ticket,
+    transcript: Transcript | None,
+) -> TriageDecision:
+    """Decide category, place and level; dispatch unless a person must look first."""
+    call = calls.get_or_raise(session=session, call_id=ticket.call_id) if ticket.call_id else None
+    household = household_for(session=session, phone=ticket.caller)
+    keyed = (
+        call.location_code
+        if call is not None and call.location_source == LocationSource.KEYED
+        else None
+    )
+    data = TriageInput(
+        language=ticket.language or "zh-CN",
+        transcript=transcript.text if transcript else "",
+        transcript_ok=transcript is not None and transcript.status == TranscriptStatus.OK,
+        keyed_category=call.category if call else ticket.category,
+        keyed_community=keyed or (ticket.location_code if call is None else None),
+        household_grid=household.grid.code if household else None,
+        household_community=_community_of(household.grid) if household else None,
+        places=places(session=session),
+    )
+    decision = triage(policy.config, data)
+    ticket.category = decision.category
+    ticket.category_confidence = decision.confidence
+    ticket.level = decision.level
+    ticket.location_code = decision.community
+    grid = grids.get_unit_by_code(session=session, code=decision.grid) if decision.grid else None
+    ticket.grid_id = grid.id if grid else None
+    ticket.needs_review = decision.needs_review
+    ticket.review_reason = (
+        "; ".join(r.removeprefix("review: ") for r in decision.reasons if r.startswith("review: "))
+        or None
+    )
+    reasons = list(decision.reasons)
+    duplicate = find_duplicate(session=session, policy=policy, ticket=ticket, text=data.transcript)
+    if duplicate is not None:
+        ticket.duplicate_of_id = duplicate.id
+        reasons.append(f"possible duplicate of {duplicate.reference}")
+    if ticket.status in (TicketStatus.RECEIVED, TicketStatus.RETURNED, TicketStatus.REOPENED):
+        tickets.transition(
+            session=session,
+            clock=clock,
+            ticket=ticket,
+            action=TicketAction.TRIAGE,
+            actor="triage",
+            reason="; ".join(reasons),
+            rule="needs-review" if decision.needs_review else "auto-triage",
+        )
+    if not decision.needs_review:
+        member = household.member.code if household and household.member else None
+        routing.dispatch(
+            session=session,
+            clock=clock,
+            policy=policy,
+            ticket=ticket,
+            household_member=member
+            if grid and household and household.grid_id == grid.id
+            else None,
+        )
+    return decision
+
+
+def find_duplicate(
+    *, session: Session, policy: TriagePolicy, ticket: Ticket, text: str
+) -> Ticket | None:
+    """An earlier open ticket at the same place and category whose description is similar."""
+    if not text or not ticket.category or not (ticket.grid_id or ticket.location_code):
+        return None
+    since = ticket.created_at - policy.duplicate_window
+    query = select(Ticket).where(
+        Ticket.id != ticket.id,
+        Ticket.category == ticket.category,
+        Ticket.created_at >= since,
+        Ticket.status.not_in((TicketStatus.MERGED, TicketStatus.CLOSED)),
+    )
+    if ticket.grid_id:
+        query = query.where(Ticket.grid_id == ticket.grid_id)
+    else:
+        query = query.where(Ticket.location_code == ticket.location_code)
+    others = session.scalars(query.order_by(Ticket.id.desc()).limit(200)).all()
+    found = transcripts.latest_by_call(
+        session=session, call_ids=[o.call_id for o in others if o.call_id]
+    )
+    best: tuple[float, Ticket] | None = None
+    for other in others:
+        other_text = found[other.call_id].text if other.call_id in found else ""
+        score = similarity(text, other_text)
+        if score >= DUPLICATE_SIMILARITY and (best is None or score > best[0]):
+            best = (score, other)
+    return best[1] if best else None
