@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
@@ -11,10 +13,14 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline.calls import intake
 from hotline.calls import service as calls
 from hotline.calls.models import Call, LocationSource
-from hotline.core.clock import Clock
+from hotline.core.clock import Clock, utc
 from hotline.core.settings import Settings
 from hotline.grids import service as grids
+from hotline.grids.models import OrgUnit
+from hotline.tickets import service as tickets
 from hotline.tickets.categories import MENU_DIGITS, Category
+from hotline.tickets.transitions import TicketStatus, public_status
+from hotline.triage import service as triage
 from hotline.triage.policy import TriagePolicy
 from ivr.catalog import DEFAULT_LANGUAGE, LANGUAGE_DIGITS, Catalog, catalog, languages
 from ivr.twiml import gather_digits, record_description, say, spoken_digits
@@ -61,17 +67,17 @@ class CallFlow:
         attempt: int,
         *,
         preface: list[str] | None = None,
-        num_digits: int = 1,
+        num_digits: int | None = 1,
         response: VoiceResponse | None = None,
+        **values: str,
     ) -> VoiceResponse:
         response = response or VoiceResponse()
         for key in preface or []:
-            say(response, self.catalog, key)
+            say(response, self.catalog, key, **values)
         action = self.url(f"voice/{step}", attempt=attempt)
-        gather = gather_digits(
-            response, action, num_digits=num_digits, timeout=8 if num_digits > 1 else 6
-        )
-        say(gather, self.catalog, prompt)
+        timeout = 6 if num_digits == 1 else 10
+        gather = gather_digits(response, action, num_digits=num_digits, timeout=timeout)
+        say(gather, self.catalog, prompt, **values)
         return response
 
     def _retry_or(
@@ -84,12 +90,15 @@ class CallFlow:
         fallthrough: Callable[[], VoiceResponse],
         *,
         invalid_key: str = "invalid",
-        num_digits: int = 1,
+        num_digits: int | None = 1,
+        **values: str,
     ) -> VoiceResponse:
         if attempt >= limit:
             return fallthrough()
         preface = [invalid_key if digits else "no_input"]
-        return self._ask(step, prompt, attempt + 1, preface=preface, num_digits=num_digits)
+        return self._ask(
+            step, prompt, attempt + 1, preface=preface, num_digits=num_digits, **values
+        )
 
     def welcome(self) -> VoiceResponse:
         """Greeting, recording and emergency notices, then the language menu."""
@@ -129,7 +138,7 @@ class CallFlow:
             calls.update_choices(call=self.call, clock=self.clock, intent="report")
             return self._ask("category", "category_menu", 1)
         if digits == "2":
-            return self._ask("menu", "main_menu", 1, preface=["status_unavailable"])
+            return self._ask("status", "status_prompt", 1, num_digits=None)
         if digits == "3":
             calls.update_choices(
                 call=self.call, clock=self.clock, intent="agent", category=Category.OTHER
@@ -149,13 +158,105 @@ class CallFlow:
         category = MENU_DIGITS.get(digits)
         if category is not None:
             calls.update_choices(call=self.call, clock=self.clock, category=category)
-            return self._ask("location", "location_prompt", 1, num_digits=4)
+            return self._ask_location()
 
         def other() -> VoiceResponse:
             calls.update_choices(call=self.call, clock=self.clock, category=Category.OTHER)
-            return self._ask("location", "location_prompt", 1, num_digits=4)
+            return self._ask_location()
 
         return self._retry_or("category", "category_menu", digits, attempt, MENU_ATTEMPTS, other)
+
+    def _household_community(self) -> OrgUnit | None:
+        household = triage.household_for(session=self.session, phone=self.call.from_number)
+        return household.grid.parent if household is not None else None
+
+    def _ask_location(self) -> VoiceResponse:
+        """A caller whose household is registered may use the community on file."""
+        community = self._household_community()
+        if community is None:
+            return self._ask("location", "location_prompt", 1, num_digits=4)
+        name = community.name_in(self.catalog.language)
+        return self._ask("location-on-file", "location_on_file", 1, community=name)
+
+    def confirm_household_location(self, digits: str, attempt: int) -> VoiceResponse:
+        """1 uses the household's community, 2 keys another code."""
+        community = self._household_community()
+        if digits == "1" and community is not None:
+            calls.update_choices(
+                call=self.call,
+                clock=self.clock,
+                location_code=community.code,
+                location_source=LocationSource.HOUSEHOLD,
+            )
+            return self.record(1)
+        if digits == "2" or community is None:
+            return self._ask("location", "location_prompt", 1, num_digits=4)
+
+        def key_code() -> VoiceResponse:
+            return self._ask("location", "location_prompt", 1, num_digits=4)
+
+        name = community.name_in(self.catalog.language)
+        return self._retry_or(
+            "location-on-file",
+            "location_on_file",
+            digits,
+            attempt,
+            MENU_ATTEMPTS,
+            key_code,
+            community=name,
+        )
+
+    def check_status(self, digits: str, attempt: int) -> VoiceResponse:
+        """Read a ticket's status; details only to the number that reported it."""
+        reference = tickets.reference_from_digits(digits, self.clock.now().year)
+        found = (
+            tickets.get_by_reference(session=self.session, reference=reference)
+            if reference
+            else None
+        )
+        if found is None:
+
+            def back() -> VoiceResponse:
+                return self._ask("menu", "main_menu", 1)
+
+            return self._retry_or(
+                "status",
+                "status_prompt",
+                digits,
+                attempt,
+                MENU_ATTEMPTS,
+                back,
+                invalid_key="status_not_found",
+                num_digits=None,
+                number=spoken_digits(digits),
+            )
+        response = VoiceResponse()
+        ticket = tickets.follow_merges(session=self.session, ticket=found)
+        spoken = spoken_digits(found.reference)
+        public = public_status(TicketStatus(ticket.status))
+        say(response, self.catalog, f"status_{public}", digits=spoken)
+        if ticket.id != found.id:
+            say(response, self.catalog, "status_merged", digits=spoken_digits(ticket.reference))
+        if ticket.caller and ticket.caller == self.call.from_number and public != "closed":
+            if ticket.team is not None:
+                say(
+                    response,
+                    self.catalog,
+                    "status_assigned",
+                    team=ticket.team.name_in(self.catalog.language),
+                )
+            if ticket.due_at is not None:
+                say(response, self.catalog, "status_due", date=self._date(ticket.due_at))
+        return self._ask("menu", "main_menu", 1, response=response)
+
+    def _date(self, moment: datetime) -> str:
+        local = utc(moment).astimezone(ZoneInfo(self.settings.timezone))
+        return self.catalog.text(
+            "date_format",
+            month=str(local.month),
+            day=str(local.day),
+            month_name=local.strftime("%B"),
+        )
 
     def choose_location(self, digits: str, attempt: int) -> VoiceResponse:
         """Check the community code; after two misses go on with the location unknown."""

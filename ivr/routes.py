@@ -26,6 +26,8 @@ STEPS = {
     "menu": CallFlow.main_menu,
     "category": CallFlow.choose_category,
     "location": CallFlow.choose_location,
+    "location-on-file": CallFlow.confirm_household_location,
+    "status": CallFlow.check_status,
 }
 
 

@@ -14,9 +14,9 @@ def say(node: VoiceResponse | Gather, catalog: Catalog, key: str, **values: str)
 
 
 def gather_digits(
-    response: VoiceResponse, action: str, *, num_digits: int, timeout: int = 6
+    response: VoiceResponse, action: str, *, num_digits: int | None, timeout: int = 6
 ) -> Gather:
-    """A DTMF gather that always posts to its action, even on silence."""
+    """A DTMF gather that always posts to its action, even on silence (no num_digits: until #)."""
     gather = Gather(
         input="dtmf",
         num_digits=num_digits,

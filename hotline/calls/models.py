@@ -29,6 +29,7 @@ class LocationSource(StrEnum):
     """How the caller's community was established."""
 
     KEYED = "keyed"
+    HOUSEHOLD = "household"
     UNKNOWN = "unknown"
 
 

@@ -48,6 +48,29 @@ def get_by_reference_or_raise(*, session: Session, reference: str) -> Ticket:
     return ticket
 
 
+def reference_from_digits(digits: str, year: int) -> str | None:
+    """A keyed ticket number: all ten digits (2026000123), or up to six for this year's."""
+    if not digits.isdigit():
+        return None
+    if len(digits) == 10:
+        return f"{digits[:4]}-{digits[4:]}"
+    if 1 <= len(digits) <= 6:
+        return f"{year}-{int(digits):06d}"
+    return None
+
+
+def follow_merges(*, session: Session, ticket: Ticket) -> Ticket:
+    """The ticket a merged one now lives on in (itself if not merged)."""
+    seen = {ticket.id}
+    while ticket.merged_into_id is not None and ticket.merged_into_id not in seen:
+        seen.add(ticket.merged_into_id)
+        merged = session.get(Ticket, ticket.merged_into_id)
+        if merged is None:
+            break
+        ticket = merged
+    return ticket
+
+
 def get_by_call(*, session: Session, call_id: int) -> Ticket | None:
     """The ticket opened by a call, if any."""
     return session.scalar(select(Ticket).where(Ticket.call_id == call_id))

@@ -80,3 +80,22 @@ def next_status(current: TicketStatus, action: TicketAction) -> TicketStatus:
 def allowed_actions(current: TicketStatus) -> list[TicketAction]:
     """Actions that may be taken from a status, in declaration order."""
     return [action for (status, action) in TRANSITIONS if status == current]
+
+
+PUBLIC_STATUS = {
+    S.RECEIVED: "received",
+    S.TRIAGED: "received",
+    S.DISPATCHED: "in_progress",
+    S.ACCEPTED: "in_progress",
+    S.RETURNED: "in_progress",
+    S.REOPENED: "in_progress",
+    S.RESOLVED: "in_progress",
+    S.CLOSED: "closed",
+    S.ANSWERED: "closed",
+    S.MERGED: "in_progress",
+}
+
+
+def public_status(status: TicketStatus) -> str:
+    """What anyone may be told about a ticket: received, in_progress or closed."""
+    return PUBLIC_STATUS[status]

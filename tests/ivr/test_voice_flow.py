@@ -83,8 +83,9 @@ def test_main_menu_branches(twilio: Twilio, session: Session, digit: str) -> Non
     assert spoken(root) == [prompts.text("main_menu")]
 
     root = parse(twilio.post("/ivr/voice/menu?attempt=1", Digits="2"))
-    assert spoken(root)[0] == prompts.text("status_unavailable")
-    assert gather(root).get("action") == f"{BASE_URL}/ivr/voice/menu?attempt=1"
+    assert spoken(root) == [prompts.text("status_prompt")]
+    assert gather(root).get("action") == f"{BASE_URL}/ivr/voice/status?attempt=1"
+    assert gather(root).get("numDigits") is None and gather(root).get("finishOnKey") == "#"
 
     root = parse(twilio.post("/ivr/voice/menu?attempt=1", Digits="1"))
     assert prompts.text("category_menu") in spoken(root)
