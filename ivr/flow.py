@@ -324,6 +324,7 @@ class CallFlow:
             ticket = intake.add_recording(
                 session=self.session,
                 clock=self.clock,
+                policy=self.policy,
                 call=self.call,
                 recording_sid=form["RecordingSid"],
                 recording_url=form["RecordingUrl"],

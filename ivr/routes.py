@@ -104,6 +104,7 @@ def recording_status(request: Request, form: TwilioForm) -> Response:
         intake.add_recording(
             session=session,
             clock=state.clock,
+            policy=state.policy,
             call=call,
             recording_sid=form["RecordingSid"],
             recording_url=form.get("RecordingUrl", ""),
@@ -176,6 +177,7 @@ def fallback_recorded(request: Request, form: TwilioForm) -> Response:
                 ticket = intake.add_recording(
                     session=session,
                     clock=state.clock,
+                    policy=state.policy,
                     call=call,
                     recording_sid=form["RecordingSid"],
                     recording_url=form["RecordingUrl"],

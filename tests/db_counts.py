@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Call, Recording
+from hotline.notifications.models import Message
 from hotline.outbox.models import OutboxMessage
 from hotline.tickets.models import Ticket, TicketEvent
 from hotline.transcripts.models import Transcript
@@ -17,6 +18,7 @@ TABLES = {
     "ticket_events": TicketEvent,
     "outbox": OutboxMessage,
     "transcripts": Transcript,
+    "messages": Message,
 }
 
 

@@ -8,7 +8,9 @@ from typing import Any
 from rq import get_current_job
 
 from hotline.core.database import unit_of_work
+from hotline.notifications import service as notifications
 from hotline.telephony.download import RecordingRejected, RecordingUnavailable
+from hotline.telephony.port import TelephonyError
 from hotline.transcripts import service as transcripts
 from transcription.result import Transcription
 from worker import context
@@ -74,3 +76,27 @@ def transcribe_recording(recording_id: int) -> dict[str, Any]:
         "decode_seconds": result.decode_seconds,
         "model_loads_during_job": ctx.speech.load_count - loads_before,
     }
+
+
+def send_message(message_id: int) -> dict[str, Any]:
+    """Send one queued SMS through the telephony port; a second run sends nothing."""
+    ctx = context.current()
+    with unit_of_work(ctx.sessions) as session:
+        message = notifications.get_queued(session=session, message_id=message_id)
+        if message is None:
+            return {"message_id": message_id, "skipped": "not queued"}
+        to, body = message.recipient, message.body
+    try:
+        sid = ctx.telephony.send_sms(to, body)
+    except TelephonyError as error:
+        final = _retries_left() == 0
+        with unit_of_work(ctx.sessions) as session:
+            notifications.mark_failed(
+                session=session, message_id=message_id, error=str(error), final=final
+            )
+        if not final:
+            raise
+        return {"message_id": message_id, "status": "failed"}
+    with unit_of_work(ctx.sessions) as session:
+        notifications.mark_sent(session=session, clock=ctx.clock, message_id=message_id, sid=sid)
+    return {"message_id": message_id, "status": "sent", "sid": sid}

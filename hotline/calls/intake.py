@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from hotline.calls import service as calls
 from hotline.calls.models import Call
 from hotline.core.clock import Clock
+from hotline.notifications import service as notifications
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import TicketStatus
@@ -14,9 +15,9 @@ from hotline.triage import service as triage
 from hotline.triage.policy import TriagePolicy
 
 
-def ensure_ticket(*, session: Session, clock: Clock, call: Call) -> Ticket:
-    """The call's ticket, created from its IVR choices on first need."""
-    ticket, _ = tickets.get_or_create_for_call(
+def ensure_ticket(*, session: Session, clock: Clock, policy: TriagePolicy, call: Call) -> Ticket:
+    """The call's ticket, created from its IVR choices on first need; the caller gets an SMS."""
+    ticket, created = tickets.get_or_create_for_call(
         session=session,
         clock=clock,
         call_id=call.id,
@@ -29,6 +30,14 @@ def ensure_ticket(*, session: Session, clock: Clock, call: Call) -> Ticket:
     )
     if call.fallback and not ticket.fallback:
         ticket.fallback = True
+    if created:
+        notifications.notify_resident(
+            session=session,
+            clock=clock,
+            ticket=ticket,
+            kind="intake",
+            timezone=policy.calendar.timezone,
+        )
     return ticket
 
 
@@ -36,6 +45,7 @@ def add_recording(
     *,
     session: Session,
     clock: Clock,
+    policy: TriagePolicy,
     call: Call,
     recording_sid: str,
     recording_url: str,
@@ -54,14 +64,14 @@ def add_recording(
         available=available,
         unavailable_reason=None if available else f"Twilio reported recording {status}",
     )
-    return ensure_ticket(session=session, clock=clock, call=call)
+    return ensure_ticket(session=session, clock=clock, policy=policy, call=call)
 
 
 def finish_without_recording(
     *, session: Session, clock: Clock, policy: TriagePolicy, call: Call
 ) -> Ticket:
     """The caller recorded nothing: triage straight away on the keypad choices."""
-    ticket = ensure_ticket(session=session, clock=clock, call=call)
+    ticket = ensure_ticket(session=session, clock=clock, policy=policy, call=call)
     if ticket.status == TicketStatus.RECEIVED and not call.recordings:
         tickets.flag_for_listening(ticket=ticket, reason="no description recorded")
         triage.triage_ticket(

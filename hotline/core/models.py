@@ -7,6 +7,7 @@ def import_all_models() -> None:
     """Register all tables on Base.metadata."""
     import hotline.calls.models
     import hotline.grids.models
+    import hotline.notifications.models
     import hotline.outbox.models
     import hotline.tickets.models
     import hotline.transcripts.models  # noqa: F401

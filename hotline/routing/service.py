@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from hotline.core.clock import Clock
 from hotline.grids import service as grids
 from hotline.grids.models import Member, OrgUnit, Role, UnitLevel
+from hotline.notifications import service as notifications
 from hotline.routing.rules import Candidate, Route, RoutingInput, route
 from hotline.sla.policy import deadlines
 from hotline.tickets import service as tickets
@@ -100,9 +101,9 @@ def dispatch(
         level=level,
         start=now,
     )
-    ticket.team_id = unit.id
+    ticket.team = unit
     ticket.first_team_id = ticket.first_team_id or unit.id
-    ticket.assignee_id = member.id if member else None
+    ticket.assignee = member
     ticket.response_due_at = due.response_due_at
     ticket.due_at = due.resolution_due_at
     ticket.dispatched_at = now
@@ -116,4 +117,13 @@ def dispatch(
         reason=decided.reason,
         rule=decided.rule,
     )
+    if member is not None:
+        notifications.notify_member(
+            session=session,
+            clock=clock,
+            ticket=ticket,
+            member=member,
+            kind="dispatch",
+            timezone=policy.calendar.timezone,
+        )
     return decided

@@ -1,12 +1,19 @@
-"""The telephony interface and its adapters' shared recording fetcher."""
+"""The telephony interface and its two adapters: Twilio and the local simulator."""
 
 from __future__ import annotations
 
+import json
+import secrets
+import threading
 from pathlib import Path
 from typing import Protocol
 
 from hotline.core.settings import Settings
 from hotline.telephony.download import FetchedRecording, download, media_url
+
+
+class TelephonyError(RuntimeError):
+    """The provider refused or failed a request; the message says why."""
 
 
 class Telephony(Protocol):
@@ -16,15 +23,17 @@ class Telephony(Protocol):
         """Save a call recording locally."""
         ...
 
+    def send_sms(self, to: str, body: str) -> str:
+        """Send a text message; returns the provider's message SID."""
+        ...
 
-class TwilioTelephony:
-    """Twilio: recordings fetched from its API with the account's basic auth."""
 
+class _Recordings:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
     def fetch_recording(self, url: str, destination: Path) -> FetchedRecording:
-        """Download the WAV rendition of a Twilio recording."""
+        """Download the WAV rendition of a recording with the account's basic auth."""
         return download(
             media_url(url),
             destination,
@@ -35,6 +44,59 @@ class TwilioTelephony:
         )
 
 
+class TwilioTelephony(_Recordings):
+    """Twilio through the official `twilio` REST client."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._client: object | None = None
+
+    def client(self) -> object:
+        """The REST client, created on first use (no connection at import or start-up)."""
+        if self._client is None:
+            from twilio.rest import Client
+
+            self._client = Client(self.settings.twilio_account_sid, self.settings.twilio_auth_token)
+        return self._client
+
+    def send_sms(self, to: str, body: str) -> str:
+        """messages.create from the hotline's number."""
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            message = self.client().messages.create(  # type: ignore[attr-defined]
+                to=to, from_=self.settings.twilio_number, body=body
+            )
+        except TwilioException as error:
+            raise TelephonyError(f"Twilio refused the SMS to {to}: {error}") from error
+        return str(message.sid)
+
+
+class SimulatorTelephony(_Recordings):
+    """The local simulator: recordings over loopback HTTP, SMS appended to a JSON-lines file."""
+
+    _lock = threading.Lock()
+
+    @property
+    def sms_log(self) -> Path:
+        """Where simulated SMS are written, one JSON object per line."""
+        return self.settings.data_dir / "simulator" / "sms.jsonl"
+
+    def send_sms(self, to: str, body: str) -> str:
+        """Append the message to the log and return a Twilio-shaped SID."""
+        sid = "SM" + secrets.token_hex(16)
+        self.sms_log.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(
+            {"sid": sid, "to": to, "from": self.settings.twilio_number, "body": body},
+            ensure_ascii=False,
+        )
+        with self._lock, self.sms_log.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+        return sid
+
+
 def make_telephony(settings: Settings) -> Telephony:
-    """The adapter chosen by HOTLINE_TELEPHONY; the simulator serves Twilio's recording API."""
-    return TwilioTelephony(settings)
+    """The adapter chosen by HOTLINE_TELEPHONY."""
+    if settings.telephony == "twilio":
+        return TwilioTelephony(settings)
+    return SimulatorTelephony(settings)

@@ -122,7 +122,7 @@ def save_transcript(
     )
     if created:
         call = calls.get_or_raise(session=session, call_id=recording.call_id)
-        ticket = intake.ensure_ticket(session=session, clock=clock, call=call)
+        ticket = intake.ensure_ticket(session=session, clock=clock, policy=policy, call=call)
         if result.status != TranscriptStatus.OK:
             tickets.flag_for_listening(
                 ticket=ticket, reason=f"transcript {result.status}: {result.reason}"

@@ -83,7 +83,7 @@ def triage_ticket(
     ticket.level = decision.level
     ticket.location_code = decision.community
     grid = grids.get_unit_by_code(session=session, code=decision.grid) if decision.grid else None
-    ticket.grid_id = grid.id if grid else None
+    ticket.grid = grid  # the relationship, so code reading ticket.grid later sees it
     ticket.needs_review = decision.needs_review
     ticket.review_reason = (
         "; ".join(r.removeprefix("review: ") for r in decision.reasons if r.startswith("review: "))

@@ -40,6 +40,7 @@ def make_ticket(
         ticket = intake.add_recording(
             session=session,
             clock=clock,
+            policy=policy_from_settings(Settings()),
             call=call,
             recording_sid=f"RE{n:032d}",
             recording_url="https://api.twilio.com/r",

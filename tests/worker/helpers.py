@@ -11,8 +11,10 @@ from hotline.calls import intake
 from hotline.calls import service as calls
 from hotline.core.clock import Clock
 from hotline.core.database import unit_of_work
+from hotline.core.settings import Settings
 from hotline.tickets.models import Ticket
 from hotline.transcripts.models import Transcript
+from hotline.triage.policy import policy_from_settings
 
 
 def finished_call(
@@ -39,6 +41,7 @@ def finished_call(
         intake.add_recording(
             session=session,
             clock=clock,
+            policy=policy_from_settings(Settings()),
             call=call,
             recording_sid=sid,
             recording_url=recording_url,

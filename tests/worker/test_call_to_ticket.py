@@ -61,7 +61,8 @@ def test_korean_call_becomes_a_dispatched_ticket_with_a_vosk_transcript(
     assert result.heard(ko.text("location_confirmed", community="동호 마을"))
     assert result.heard(ko.text("ticket_number", digits="2, 0, 2, 6, 0, 0, 0, 0, 0, 1"))
 
-    assert run_jobs(worker_context, redis) == 1
+    # Transcription, then the SMS to the caller (intake) and to the assignee (dispatch).
+    assert run_jobs(worker_context, redis) == 3
     ticket, transcript = outcome(session)
     assert (ticket.reference, ticket.status, ticket.category, ticket.location_code) == (
         "2026-000001",

@@ -1,0 +1,1 @@
+"""SMS to team members and residents, recorded in the messages table."""
