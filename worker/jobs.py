@@ -9,6 +9,7 @@ from rq import get_current_job
 
 from hotline.core.database import unit_of_work
 from hotline.notifications import service as notifications
+from hotline.routing import escalation
 from hotline.telephony.download import RecordingRejected, RecordingUnavailable
 from hotline.telephony.port import TelephonyError
 from hotline.transcripts import service as transcripts
@@ -100,3 +101,11 @@ def send_message(message_id: int) -> dict[str, Any]:
     with unit_of_work(ctx.sessions) as session:
         notifications.mark_sent(session=session, clock=ctx.clock, message_id=message_id, sid=sid)
     return {"message_id": message_id, "status": "sent", "sid": sid}
+
+
+def escalation_sweep() -> dict[str, Any]:
+    """Escalate overdue tickets one level; safe to run any number of times."""
+    ctx = context.current()
+    with unit_of_work(ctx.sessions) as session:
+        moved = escalation.sweep(session=session, clock=ctx.clock, policy=ctx.policy)
+    return {"escalated": moved}

@@ -71,6 +71,29 @@ def relay_once(
     return len(done)
 
 
+SWEEP_FUNCTION = "worker.jobs.escalation_sweep"
+
+
+def enqueue_sweep(*, redis: Redis, clock: Clock, settings: Settings) -> bool:
+    """Queue this interval's escalation sweep; every relay may call it, it is queued once."""
+    interval = max(settings.escalation_interval_seconds, 1.0)
+    slot = int(clock.now().timestamp() // interval)
+    try:
+        queue("default", redis).enqueue_call(
+            SWEEP_FUNCTION,
+            job_id=f"escalation-sweep-{slot}",
+            unique=True,
+            timeout=JOB_TIMEOUT_SECONDS,
+            result_ttl=int(interval) * 10,
+        )
+    except DuplicateJobError:
+        return False
+    except (RedisError, OSError):
+        log.warning("Redis unavailable; the escalation sweep waits", exc_info=True)
+        return False
+    return True
+
+
 def run_forever(
     *,
     sessions: sessionmaker[Session],
@@ -81,6 +104,7 @@ def run_forever(
 ) -> None:
     """Relay until told to stop, polling every HOTLINE_RELAY_INTERVAL_SECONDS."""
     while not should_stop():
+        enqueue_sweep(redis=redis, clock=clock, settings=settings)
         try:
             moved = relay_once(sessions=sessions, redis=redis, clock=clock, settings=settings)
         except Exception:  # keep relaying through database hiccups; the rows are still there

@@ -32,6 +32,7 @@ class TicketAction(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     MERGE = "merge"
+    ESCALATE = "escalate"
 
 
 class InvalidTransition(ValueError):
@@ -65,6 +66,9 @@ TRANSITIONS: dict[tuple[TicketStatus, TicketAction], TicketStatus] = {
     (S.CLOSED, A.REOPEN): S.REOPENED,
     (S.REOPENED, A.DISPATCH): S.DISPATCHED,
     (S.REOPENED, A.TRIAGE): S.TRIAGED,
+    # Overdue: the next level up takes the ticket and must accept it afresh.
+    (S.DISPATCHED, A.ESCALATE): S.DISPATCHED,
+    (S.ACCEPTED, A.ESCALATE): S.DISPATCHED,
     **{(status, A.MERGE): S.MERGED for status in _OPEN},
 }
 
