@@ -13,7 +13,12 @@ from hotline.core.clock import Clock
 from hotline.core.errors import NotFound
 from hotline.core.persistence import get_or_insert
 from hotline.tickets.models import Ticket, TicketCounter, TicketEvent
-from hotline.tickets.transitions import TicketAction, TicketStatus, next_status
+from hotline.tickets.transitions import (
+    InvalidTransition,
+    TicketAction,
+    TicketStatus,
+    next_status,
+)
 
 
 def next_reference(*, session: Session, year: int) -> str:
@@ -188,3 +193,56 @@ def list_tickets(
     if since:
         query = query.where(Ticket.created_at >= since)
     return session.scalars(query.limit(limit).offset(offset)).all()
+
+
+def merge(
+    *, session: Session, clock: Clock, ticket: Ticket, into: Ticket, actor: str, reason: str
+) -> TicketEvent:
+    """Merge a duplicate into the surviving ticket; both keep their histories."""
+    survivor = follow_merges(session=session, ticket=into)
+    if survivor.id == ticket.id:
+        raise InvalidTransition(TicketStatus(ticket.status), TicketAction.MERGE)
+    event = transition(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action=TicketAction.MERGE,
+        actor=actor,
+        reason=f"merged into {survivor.reference}: {reason}",
+        rule="merge",
+    )
+    ticket.merged_into_id = survivor.id
+    survivor.events.append(
+        TicketEvent(
+            action="absorb",
+            from_status=survivor.status,
+            to_status=survivor.status,
+            actor=actor,
+            reason=f"{ticket.reference} merged into this ticket: {reason}",
+            rule="merge",
+            created_at=clock.now(),
+        )
+    )
+    session.flush()
+    return event
+
+
+def return_to_triage(
+    *, session: Session, clock: Clock, ticket: Ticket, actor: str, reason: str
+) -> TicketEvent:
+    """The team hands the ticket back with a reason; it goes to the human triage queue."""
+    if not reason.strip():
+        raise ValueError("a returned ticket needs a reason")
+    event = transition(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action=TicketAction.RETURN,
+        actor=actor,
+        reason=reason,
+        rule="returned-by-team",
+    )
+    ticket.assignee = None
+    ticket.needs_review = True
+    ticket.review_reason = f"returned by {actor}: {reason}"
+    return event
