@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Recording
+from hotline.notifications.models import Message
 from hotline.tickets.models import TicketEvent
 from ivr.catalog import catalog
 from ivr.simulator.call import CallResult, NumberConfig, Script, SimulatedCall
@@ -85,6 +87,17 @@ def test_korean_call_becomes_a_dispatched_ticket_with_a_vosk_transcript(
     recording = session.scalars(select(Recording)).one()
     assert recording.sha256 == hashlib.sha256(audio.read_bytes()).hexdigest()
     assert recording.local_path and Path(recording.local_path).read_bytes() == audio.read_bytes()
+    sent = {m.kind: m for m in session.scalars(select(Message))}
+    assert set(sent) == {"intake", "dispatch"}
+    assert all(m.status == "sent" and m.provider_sid for m in sent.values())
+    assert sent["intake"].recipient == "+8613800002222"
+    assert "2026-000001" in sent["intake"].body and "12345" in sent["intake"].body
+    assert sent["dispatch"].recipient == ticket.assignee.phone
+    assert "道路和公共设施" in sent["dispatch"].body  # the triage officer reads Chinese
+    log = (worker_context.settings.data_dir / "simulator" / "sms.jsonl").read_text()
+    assert sorted(json.loads(line)["to"] for line in log.splitlines()) == sorted(
+        [sent["intake"].recipient, sent["dispatch"].recipient]
+    )
     moves = [(e.from_status, e.to_status, e.rule) for e in session.scalars(select(TicketEvent))]
     assert moves == [
         (None, "received", None),
@@ -184,3 +197,37 @@ def test_forking_worker_never_reloads_the_model(
     results = [Job.fetch(job_id, connection=redis).return_value() or {} for job_id in jobs]
     assert [r["model_loads_during_job"] for r in results] == [0, 0]
     assert worker_context.speech.load_count == loads
+
+
+def test_registered_household_call_is_dispatched_to_its_member_with_both_sms(
+    live: LiveServer,
+    recordings: RecordingServer,
+    worker_context: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    call = SimulatedCall(
+        config=NumberConfig.for_base(live.url),
+        auth_token=AUTH_TOKEN,
+        account_sid=ACCOUNT_SID,
+        recordings=recordings,
+        caller="+8613700000001",  # demo household H00001 in grid 1101-01
+    )
+    # Korean, report, water/power, "1" = use the community on file, then describe.
+    result = call.run(Script(keys=["3", "1", "2", "1"], recordings=[FIXTURES / "ko_water.wav"]))
+    assert not result.errors
+    assert result.heard(catalog("ko").text("location_on_file", community="동호 마을"))
+    assert run_jobs(worker_context, redis) == 3
+    ticket, transcript = outcome(session)
+    assert transcript.status == "ok"
+    assert ticket.status == "dispatched"
+    assert ticket.grid is not None and ticket.grid.code == "1101-01"
+    assert ticket.assignee is not None and ticket.assignee.code == "1101-01-02"
+    rule = session.scalars(
+        select(TicketEvent.rule).where(TicketEvent.to_status == "dispatched")
+    ).one()
+    assert rule == "household-member"
+    sent = {m.kind: m for m in session.scalars(select(Message))}
+    assert sent["dispatch"].recipient == ticket.assignee.phone
+    assert sent["intake"].recipient == "+8613700000001"
+    assert all(m.status == "sent" for m in sent.values())
