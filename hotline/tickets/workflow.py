@@ -1,0 +1,82 @@
+"""Team actions on a dispatched ticket: accept, pause while waiting on the resident, resolve."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from hotline.core.clock import Clock, utc
+from hotline.notifications import service as notifications
+from hotline.sla.policy import extend_for_pause
+from hotline.tickets import service as tickets
+from hotline.tickets.models import Ticket, TicketEvent
+from hotline.tickets.transitions import TicketAction
+from hotline.triage.policy import TriagePolicy
+
+
+def accept(*, session: Session, clock: Clock, ticket: Ticket, actor: str) -> TicketEvent:
+    """The assignee takes the ticket (网格接单); the response deadline is met or missed now."""
+    event = tickets.transition(
+        session=session, clock=clock, ticket=ticket, action=TicketAction.ACCEPT, actor=actor
+    )
+    ticket.accepted_at = clock.now()
+    return event
+
+
+def pause(*, ticket: Ticket, clock: Clock) -> bool:
+    """Stop the resolution clock while the team waits on the resident; False if already paused."""
+    if ticket.paused_at is not None:
+        return False
+    ticket.paused_at = clock.now()
+    return True
+
+
+def resume(*, ticket: Ticket, clock: Clock, policy: TriagePolicy) -> bool:
+    """Restart the clock, giving back the working time spent paused; False if not paused."""
+    if ticket.paused_at is None:
+        return False
+    now = clock.now()
+    for name in ("due_at", "response_due_at"):
+        due = getattr(ticket, name)
+        if due is not None:
+            setattr(
+                ticket,
+                name,
+                extend_for_pause(
+                    calendar=policy.calendar,
+                    due_at=utc(due),
+                    paused_at=utc(ticket.paused_at),
+                    resumed_at=now,
+                ),
+            )
+    ticket.paused_at = None
+    return True
+
+
+def resolve(
+    *,
+    session: Session,
+    clock: Clock,
+    policy: TriagePolicy,
+    ticket: Ticket,
+    actor: str,
+    note: str | None = None,
+) -> TicketEvent:
+    """The team says it is done; the resident is told by SMS (unless withheld or opted out)."""
+    event = tickets.transition(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action=TicketAction.RESOLVE,
+        actor=actor,
+        reason=note,
+    )
+    ticket.resolved_at = clock.now()
+    ticket.paused_at = None
+    notifications.notify_resident(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        kind="resolved",
+        timezone=policy.calendar.timezone,
+    )
+    return event
