@@ -11,7 +11,7 @@ from hotline.core.clock import Clock
 from hotline.grids import service as grids
 from hotline.grids.models import Role, UnitLevel
 from hotline.notifications import service as notifications
-from hotline.routing.rules import ROLE_PREFERENCE, Candidate
+from hotline.routing.rules import Candidate, least_loaded
 from hotline.routing.service import candidates
 from hotline.sla.policy import deadlines
 from hotline.tickets import service as tickets
@@ -42,14 +42,7 @@ def find_overdue(*, session: Session, now: datetime) -> list[Ticket]:
 
 def _pick(members: tuple[Candidate, ...]) -> Candidate | None:
     active = [m for m in members if m.active]
-    if not active:
-        return None
-
-    def rank(member: Candidate) -> tuple[int, int, str]:
-        order = ROLE_PREFERENCE.index(member.role) if member.role in ROLE_PREFERENCE else 99
-        return (member.open_tickets, order, member.code)
-
-    return min(active, key=rank)
+    return least_loaded(active) if active else None
 
 
 def escalate(*, session: Session, clock: Clock, policy: TriagePolicy, ticket: Ticket) -> bool:

@@ -56,7 +56,9 @@ class Route:
     reason: str
 
 
-def _least_loaded(members: list[Candidate]) -> Candidate:
+def least_loaded(members: list[Candidate]) -> Candidate:
+    """Fewest open tickets; ties by ROLE_PREFERENCE, then code."""
+
     def rank(member: Candidate) -> tuple[int, int, str]:
         preference = (
             ROLE_PREFERENCE.index(member.role)
@@ -89,7 +91,7 @@ def _least_loaded_handler(data: RoutingInput) -> Route | None:
     handlers = [m for m in data.grid_team if m.handles(data.category) and m.role != "grid_leader"]
     if not handlers:
         return None
-    chosen = _least_loaded(handlers)
+    chosen = least_loaded(handlers)
     return Route(
         data.grid,
         chosen.code,
@@ -105,7 +107,7 @@ def _grid_leader(data: RoutingInput) -> Route | None:
     leaders = [m for m in data.grid_team if m.active and m.role == "grid_leader"]
     if not leaders:
         return None
-    chosen = _least_loaded(leaders)
+    chosen = least_loaded(leaders)
     return Route(
         data.grid,
         chosen.code,
@@ -118,7 +120,7 @@ def _town_triage(data: RoutingInput) -> Route | None:
     if not data.town:
         return None
     active = [m for m in data.town_triage_team if m.active]
-    chosen = _least_loaded(active) if active else None
+    chosen = least_loaded(active) if active else None
     where = "grid unknown" if not data.grid else f"grid {data.grid} has no active member"
     return Route(
         data.town,

@@ -38,13 +38,19 @@ def recordings() -> Iterator[RecordingServer]:
     server.stop()
 
 
-def place_call(live: LiveServer, recordings: RecordingServer, keys: str, audio: Path) -> CallResult:
+def place_call(
+    live: LiveServer,
+    recordings: RecordingServer,
+    keys: str,
+    audio: Path,
+    caller: str = "+8613800002222",
+) -> CallResult:
     call = SimulatedCall(
         config=NumberConfig.for_base(live.url),
         auth_token=AUTH_TOKEN,
         account_sid=ACCOUNT_SID,
         recordings=recordings,
-        caller="+8613800002222",
+        caller=caller,
     )
     return call.run(Script(keys=[k or None for k in keys.split(",")], recordings=[audio]))
 
@@ -206,15 +212,11 @@ def test_registered_household_call_is_dispatched_to_its_member_with_both_sms(
     redis: Redis,
     session: Session,
 ) -> None:
-    call = SimulatedCall(
-        config=NumberConfig.for_base(live.url),
-        auth_token=AUTH_TOKEN,
-        account_sid=ACCOUNT_SID,
-        recordings=recordings,
-        caller="+8613700000001",  # demo household H00001 in grid 1101-01
+    # Demo household H00001 (grid 1101-01) calls: Korean, report, water/power,
+    # "1" = use the community on file, then describes the problem.
+    result = place_call(
+        live, recordings, "3,1,2,1", FIXTURES / "ko_water.wav", caller="+8613700000001"
     )
-    # Korean, report, water/power, "1" = use the community on file, then describe.
-    result = call.run(Script(keys=["3", "1", "2", "1"], recordings=[FIXTURES / "ko_water.wav"]))
     assert not result.errors
     assert result.heard(catalog("ko").text("location_on_file", community="동호 마을"))
     assert run_jobs(worker_context, redis) == 3
