@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -66,3 +67,32 @@ def test_bad_configuration_is_reported_without_a_traceback(tmp_path: Path) -> No
     assert done.returncode == 2
     assert "refusing to start with HOTLINE_TELEPHONY=twilio" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_grids_import_dry_run_writes_nothing_and_export_is_json(tmp_path: Path) -> None:
+    assert run(tmp_path, "init").returncode == 0
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "districts: [{code: D9, name_zh: 区, name_en: District}]\n"
+        "towns: [{code: T9, district: D9, name_zh: 镇, name_en: Town}]\n"
+        "communities: [{code: '9901', town: T9, name_zh: 社区, name_en: Community}]\n"
+        "grids: [{code: 9901-01, community: '9901', name_zh: 网格, name_en: Grid}]\n"
+        "households: [{code: H1, address: 一号楼, phones: ['+8613700000001'], grid: 9901-01}]\n",
+        encoding="utf-8",
+    )
+    dry = run(tmp_path, "grids", "import", str(registry), "--dry-run")
+    assert dry.returncode == 0 and "would import (dry run)" in dry.stdout
+    assert "households: 1 created" in dry.stdout
+    empty = json.loads(run(tmp_path, "grids", "export", "--format", "json").stdout)
+    assert empty["communities"] == [] and empty["households"] == []
+    assert run(tmp_path, "grids", "import", str(registry)).returncode == 0
+    data = json.loads(run(tmp_path, "grids", "export", "--format", "json").stdout)
+    assert [c["code"] for c in data["communities"]] == ["9901"]
+    assert data["households"] == [
+        {"code": "H1", "address": "一号楼", "phones": ["+8613700000001"], "grid": "9901-01"}
+    ]
+    broken = registry.read_text(encoding="utf-8").replace("grid: 9901-01}", "grid: 9999-01}")
+    registry.write_text(broken, encoding="utf-8")
+    failed = run(tmp_path, "grids", "import", str(registry))
+    assert failed.returncode == 1
+    assert f"{registry}:5: grid: no grid with code '9999-01'" in failed.stderr
