@@ -104,7 +104,8 @@ def test_korean_call_becomes_a_dispatched_ticket_with_a_vosk_transcript(
     assert sorted(json.loads(line)["to"] for line in log.splitlines()) == sorted(
         [sent["intake"].recipient, sent["dispatch"].recipient]
     )
-    moves = [(e.from_status, e.to_status, e.rule) for e in session.scalars(select(TicketEvent))]
+    events = session.scalars(select(TicketEvent).order_by(TicketEvent.id))
+    moves = [(e.from_status, e.to_status, e.rule) for e in events]
     assert moves == [
         (None, "received", None),
         ("received", "triaged", "auto-triage"),

@@ -72,7 +72,9 @@ def test_overdue_ticket_climbs_one_level_per_missed_deadline(
     assert sweep(sessions, clock, policy) == []  # the district is the top
     assert state(session)[1:3] == ("D01", 3)
 
-    events = session.scalars(select(TicketEvent).where(TicketEvent.action == "escalate")).all()
+    events = session.scalars(
+        select(TicketEvent).where(TicketEvent.action == "escalate").order_by(TicketEvent.id)
+    ).all()
     assert [e.rule for e in events] == ["overdue-acceptance"] * 3
     assert "escalated to community 1101 (level 1)" in (events[0].reason or "")
     escalations = session.scalars(select(Message).where(Message.kind == "escalation")).all()
