@@ -52,6 +52,15 @@ def drain(
 def run_worker(args: argparse.Namespace) -> int:
     """Preload speech models, then work jobs (forking per job) while a relay process runs."""
     settings = load_settings()
+    stop_requested = False
+
+    def request_stop(*_: object) -> None:
+        # Until RQ installs its own handlers, note the request instead of raising mid-start-up.
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
     handle = open_redis(settings)
     try:
         ctx = context.build(settings)
@@ -68,10 +77,15 @@ def run_worker(args: argparse.Namespace) -> int:
             moved = drain(ctx, redis)
             log.info("burst done: %d jobs relayed", moved)
             return 0
+        if stop_requested:
+            return 0
         env = {**os.environ, "HOTLINE_REDIS_URL": handle.url}
         relay = spawn([sys.executable, "-m", "hotline.cli", "relay"], env=env)
         try:
-            Worker(list(QUEUES), connection=redis).work(with_scheduler=True)
+            worker = Worker(list(QUEUES), connection=redis)
+            if not stop_requested:
+                # RQ's scheduler runs in the relay process: forking it here raced with SIGTERM.
+                worker.work()
         finally:
             stop(relay)
         return 0

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from redis import Redis
 from redis.exceptions import RedisError
 from rq.exceptions import DuplicateJobError
+from rq.scheduler import RQScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.core.clock import Clock
@@ -16,7 +17,7 @@ from hotline.core.database import unit_of_work
 from hotline.core.settings import Settings
 from hotline.outbox import service as outbox
 from hotline.outbox.models import OutboxMessage
-from worker.queues import JOB_TIMEOUT_SECONDS, queue, retry_policy
+from worker.queues import JOB_TIMEOUT_SECONDS, QUEUES, queue, retry_policy
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -94,6 +95,24 @@ def enqueue_sweep(*, redis: Redis, clock: Clock, settings: Settings) -> bool:
     return True
 
 
+def start_scheduler(redis: Redis) -> RQScheduler:
+    """RQ's scheduler (delayed jobs, retry back-off), run inside the relay's loop, not forked."""
+    scheduler = RQScheduler(list(QUEUES), connection=redis)
+    scheduler.register_birth()
+    return scheduler
+
+
+def scheduler_pass(scheduler: RQScheduler) -> None:
+    """Hold the scheduler locks and move due scheduled jobs onto their queues."""
+    try:
+        if scheduler.should_reacquire_locks:
+            scheduler.acquire_locks()
+        scheduler.heartbeat()
+        scheduler.enqueue_scheduled_jobs()
+    except (RedisError, OSError):
+        log.warning("Redis unavailable; scheduled jobs wait", exc_info=True)
+
+
 def run_forever(
     *,
     sessions: sessionmaker[Session],
@@ -103,7 +122,9 @@ def run_forever(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
     """Relay until told to stop, polling every HOTLINE_RELAY_INTERVAL_SECONDS."""
+    scheduler = start_scheduler(redis)
     while not should_stop():
+        scheduler_pass(scheduler)
         enqueue_sweep(redis=redis, clock=clock, settings=settings)
         try:
             moved = relay_once(sessions=sessions, redis=redis, clock=clock, settings=settings)
@@ -112,3 +133,4 @@ def run_forever(
             moved = 0
         if moved < BATCH:
             time.sleep(settings.relay_interval_seconds)
+    scheduler.stop()

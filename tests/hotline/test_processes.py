@@ -9,7 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from redis import Redis
+from rq import Worker
 
 from hotline.core.redis import embedded_url, open_redis
 from hotline.core.settings import Settings
@@ -70,7 +72,8 @@ def test_open_redis_starts_joins_and_stops(tmp_path: Path) -> None:
     assert embedded_url(settings) is None
 
 
-def test_sigterm_on_the_cli_stops_the_worker_and_its_valkey(tmp_path: Path) -> None:
+@pytest.mark.parametrize("moment", ["starting", "idle"])
+def test_sigterm_on_the_cli_stops_the_worker_and_its_valkey(tmp_path: Path, moment: str) -> None:
     env = {**os.environ, "HOTLINE_DATA_DIR": str(tmp_path)}
     env = {k: v for k, v in env.items() if k not in ("HOTLINE_REDIS_URL", "HOTLINE_DATABASE_URL")}
     subprocess.run([sys.executable, "-m", "hotline.cli", "init"], env=env, check=True)
@@ -81,7 +84,7 @@ def test_sigterm_on_the_cli_stops_the_worker_and_its_valkey(tmp_path: Path) -> N
         stderr=subprocess.STDOUT,
     )
     settings = Settings(data_dir=tmp_path)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while embedded_url(settings) is None and time.monotonic() < deadline:
         time.sleep(0.1)
     url = embedded_url(settings)
@@ -91,6 +94,13 @@ def test_sigterm_on_the_cli_stops_the_worker_and_its_valkey(tmp_path: Path) -> N
         ["pgrep", "-f", f"valkey-server.*{port}"], capture_output=True, text=True
     ).stdout.split()
     assert pids
+    deadline = time.monotonic() + 120  # a loaded CI machine loads models slowly
+    while (
+        moment == "idle"
+        and not Worker.all(connection=Redis.from_url(url))
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.1)  # models loaded, RQ's own signal handling in place
     worker.send_signal(signal.SIGTERM)
     try:
         worker.wait(timeout=30)

@@ -53,3 +53,19 @@ def test_a_row_already_queued_is_not_queued_twice(
             row.enqueued_at = None  # as if the relay died before marking it
     assert relay(worker_context, redis) == 1
     assert Queue("default", connection=redis).job_ids == ["job-c"]
+
+
+def test_relay_runs_rqs_scheduler_for_delayed_jobs(
+    worker_context: WorkerContext, redis: Redis
+) -> None:
+    from datetime import timedelta
+
+    from worker.relay import scheduler_pass, start_scheduler
+
+    queue = Queue("default", connection=redis)
+    queue.enqueue_in(timedelta(seconds=0), "worker.jobs.escalation_sweep", job_id="later")
+    assert queue.job_ids == []
+    scheduler = start_scheduler(redis)
+    scheduler_pass(scheduler)
+    assert queue.job_ids == ["later"]
+    scheduler.stop()
