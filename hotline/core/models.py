@@ -10,4 +10,5 @@ def import_all_models() -> None:
     import hotline.notifications.models
     import hotline.outbox.models
     import hotline.tickets.models
-    import hotline.transcripts.models  # noqa: F401
+    import hotline.transcripts.models
+    import hotline.users.models  # noqa: F401

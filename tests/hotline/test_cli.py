@@ -96,3 +96,38 @@ def test_grids_import_dry_run_writes_nothing_and_export_is_json(tmp_path: Path) 
     failed = run(tmp_path, "grids", "import", str(registry))
     assert failed.returncode == 1
     assert f"{registry}:5: grid: no grid with code '9999-01'" in failed.stderr
+
+
+def test_users_commands(tmp_path: Path) -> None:
+    assert run(tmp_path, "init", "--demo").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
+    env["HOTLINE_DATA_DIR"] = str(tmp_path / "data")
+
+    def users(*args: str, password: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "hotline.cli", "users", *args],
+            env=env,
+            input=password + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    done = users(
+        "add",
+        "chen",
+        "--role",
+        "grid_worker",
+        "--team",
+        "1101-01",
+        "--password-stdin",
+        password="a long enough secret",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "added chen (grid_worker, team 1101-01)" in done.stdout
+    refused = users("add", "li", "--role", "grid_worker", "--password-stdin", password="x" * 12)
+    assert refused.returncode == 1 and "needs --team" in refused.stderr
+    assert users("disable", "chen").returncode == 0
+    listing = users("list").stdout
+    assert "chen" in listing and "False" in listing
+    assert users("disable", "ghost").returncode == 1

@@ -1,0 +1,1 @@
+"""Console accounts: agents, supervisors, grid workers and administrators."""

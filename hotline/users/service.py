@@ -1,0 +1,103 @@
+"""Create, list, disable and authenticate users; passwords are stored as argon2 hashes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.core.clock import Clock
+from hotline.core.errors import Conflict, NotFound
+from hotline.grids import service as grids
+from hotline.grids.models import UnitLevel
+from hotline.users.models import User, UserRole
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+# Verifying against this keeps the time of "no such user" equal to "wrong password".
+_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+class InvalidUser(ValueError):
+    """The account data is not acceptable; the message says what to change."""
+
+
+def get_by_username(*, session: Session, username: str) -> User | None:
+    """A user by username."""
+    return session.scalar(select(User).where(User.username == username))
+
+
+def list_users(*, session: Session) -> Sequence[User]:
+    """All users by username."""
+    return session.scalars(select(User).order_by(User.username)).all()
+
+
+def create(
+    *,
+    session: Session,
+    clock: Clock,
+    username: str,
+    password: str,
+    role: UserRole,
+    team_code: str | None = None,
+    language: str = "zh-CN",
+) -> User:
+    """Add a user; grid workers must belong to a grid team, supervisors to a town or district."""
+    if not USERNAME.match(username):
+        raise InvalidUser("username: 2-64 lower-case letters, digits, '.', '_' or '-'")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidUser(f"password: at least {MIN_PASSWORD} characters")
+    if get_by_username(session=session, username=username) is not None:
+        raise Conflict(f"user {username} already exists")
+    team = None
+    if team_code:
+        team = grids.get_unit_by_code(session=session, code=team_code)
+        if team is None:
+            raise InvalidUser(f"team: no unit with code {team_code!r}")
+    if role is UserRole.GRID_WORKER and (team is None or team.level != UnitLevel.GRID):
+        raise InvalidUser("team: a grid worker needs --team with a grid code, such as 1101-01")
+    if role is UserRole.SUPERVISOR and (
+        team is None or team.level not in (UnitLevel.TOWN, UnitLevel.DISTRICT)
+    ):
+        raise InvalidUser("team: a supervisor needs --team with a town or district code")
+    user = User(
+        username=username,
+        password_hash=_hasher.hash(password),
+        role=role.value,
+        team=team,
+        language=language,
+        active=True,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def disable(*, session: Session, username: str) -> User:
+    """Stop a user from signing in (the account and its history stay)."""
+    user = get_by_username(session=session, username=username)
+    if user is None:
+        raise NotFound(f"no user {username}")
+    user.active = False
+    return user
+
+
+def authenticate(*, session: Session, clock: Clock, username: str, password: str) -> User | None:
+    """The active user whose password matches, or None; rehashes when parameters change."""
+    user = get_by_username(session=session, username=username)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = clock.now()
+    return user
