@@ -106,4 +106,7 @@ def test_sigterm_on_the_cli_stops_the_worker_and_its_valkey(tmp_path: Path, mome
         worker.wait(timeout=30)
     finally:
         print((tmp_path / "worker.log").read_text())
+        if worker.poll() is None:  # a failed test must not leave a worker running
+            worker.kill()
+            worker.wait()
     assert all(wait_dead(int(pid)) for pid in pids)
