@@ -92,7 +92,7 @@ def triage_ticket(
     reasons = list(decision.reasons)
     duplicate = find_duplicate(session=session, policy=policy, ticket=ticket, text=data.transcript)
     if duplicate is not None:
-        ticket.duplicate_of_id = duplicate.id
+        ticket.duplicate_of = duplicate
         reasons.append(f"possible duplicate of {duplicate.reference}")
     if ticket.status in (TicketStatus.RECEIVED, TicketStatus.RETURNED, TicketStatus.REOPENED):
         tickets.transition(
@@ -122,7 +122,8 @@ def find_duplicate(
     *, session: Session, policy: TriagePolicy, ticket: Ticket, text: str
 ) -> Ticket | None:
     """An earlier open ticket at the same place and category whose description is similar."""
-    if not text or not ticket.category or not (ticket.grid_id or ticket.location_code):
+    grid_id = ticket.grid.id if ticket.grid is not None else None  # set before any flush
+    if not text or not ticket.category or not (grid_id or ticket.location_code):
         return None
     since = ticket.created_at - policy.duplicate_window
     query = select(Ticket).where(
@@ -131,8 +132,8 @@ def find_duplicate(
         Ticket.created_at >= since,
         Ticket.status.not_in((TicketStatus.MERGED, TicketStatus.CLOSED)),
     )
-    if ticket.grid_id:
-        query = query.where(Ticket.grid_id == ticket.grid_id)
+    if grid_id:
+        query = query.where(Ticket.grid_id == grid_id)
     else:
         query = query.where(Ticket.location_code == ticket.location_code)
     others = session.scalars(query.order_by(Ticket.id.desc()).limit(200)).all()
