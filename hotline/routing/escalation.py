@@ -12,12 +12,10 @@ from hotline.grids import service as grids
 from hotline.grids.models import Role, UnitLevel
 from hotline.notifications import service as notifications
 from hotline.routing.rules import Candidate, least_loaded
-from hotline.routing.service import candidates
-from hotline.sla.policy import deadlines
+from hotline.routing.service import assign, candidates
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import TicketAction, TicketStatus
-from hotline.triage.config import TriageLevel
 from hotline.triage.policy import TriagePolicy
 
 
@@ -53,21 +51,10 @@ def escalate(*, session: Session, clock: Clock, policy: TriagePolicy, ticket: Ti
         return False
     team, members = candidates(session=session, unit=parent)
     chosen = _pick(team)
-    now = clock.now()
-    due = deadlines(
-        config=policy.config,
-        calendar=policy.calendar,
-        category=ticket.category or "other",
-        level=TriageLevel(ticket.level or TriageLevel.GENERAL),
-        start=now,
-    )
     overdue = "acceptance" if ticket.status == TicketStatus.DISPATCHED else "resolution"
     ticket.escalation_level += 1
-    ticket.team = parent
-    ticket.assignee = members.get(chosen.code) if chosen else None
-    ticket.response_due_at = due.response_due_at
-    ticket.due_at = due.resolution_due_at
-    ticket.dispatched_at = now
+    member = members.get(chosen.code) if chosen else None
+    assign(ticket=ticket, unit=parent, member=member, policy=policy, now=clock.now())
     tickets.transition(
         session=session,
         clock=clock,

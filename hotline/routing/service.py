@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -51,6 +53,24 @@ def candidates(
     return found, {m.code: m for m in members}
 
 
+def assign(
+    *, ticket: Ticket, unit: OrgUnit, member: Member | None, policy: TriagePolicy, now: datetime
+) -> None:
+    """Give the ticket to a team and member with deadlines counted afresh from `now`."""
+    due = deadlines(
+        config=policy.config,
+        calendar=policy.calendar,
+        category=ticket.category or "other",
+        level=TriageLevel(ticket.level or TriageLevel.GENERAL),
+        start=now,
+    )
+    ticket.team = unit
+    ticket.assignee = member
+    ticket.response_due_at = due.response_due_at
+    ticket.due_at = due.resolution_due_at
+    ticket.dispatched_at = now
+
+
 def dispatch(
     *,
     session: Session,
@@ -93,20 +113,8 @@ def dispatch(
     unit = routed_grid if routed_grid and decided.unit == routed_grid.code else town
     assert unit is not None
     member = {**grid_members, **town_members}.get(decided.assignee or "")
-    now = clock.now()
-    due = deadlines(
-        config=policy.config,
-        calendar=policy.calendar,
-        category=ticket.category or "other",
-        level=level,
-        start=now,
-    )
-    ticket.team = unit
+    assign(ticket=ticket, unit=unit, member=member, policy=policy, now=clock.now())
     ticket.first_team_id = ticket.first_team_id or unit.id
-    ticket.assignee = member
-    ticket.response_due_at = due.response_due_at
-    ticket.due_at = due.resolution_due_at
-    ticket.dispatched_at = now
     ticket.needs_review = False
     tickets.transition(
         session=session,
