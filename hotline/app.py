@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import entry_points
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from hotline.api import health, tickets
 from hotline.core.clock import Clock, SystemClock
@@ -43,5 +43,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(tickets.router)
     # The IVR and the console plug in from their own packages, so the domain never imports them.
     for plugin in entry_points(group=ROUTER_PLUGINS):
-        app.include_router(plugin.load())
+        loaded = plugin.load()
+        if isinstance(loaded, APIRouter):
+            app.include_router(loaded)
+        else:
+            loaded(app)  # an installer that also adds exception handlers
     return app

@@ -7,3 +7,7 @@ class NotFound(LookupError):
 
 class Conflict(RuntimeError):
     """The request is valid but not allowed in the current state."""
+
+
+class Forbidden(PermissionError):
+    """The user's role does not allow this action."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 def import_all_models() -> None:
     """Register all tables on Base.metadata."""
+    import hotline.audit.models
     import hotline.calls.models
     import hotline.grids.models
     import hotline.notifications.models
     import hotline.outbox.models
+    import hotline.queue.models
     import hotline.tickets.models
     import hotline.transcripts.models
     import hotline.users.models  # noqa: F401

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     recording_timeout_seconds: float = 30.0
 
     api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    secret_key: str | None = None
+    agent_hours: str = "08:00-20:00"
+    queue_max_wait_seconds: int = 120
+    queue_name: str = "hotline-agents"
     timezone: str = "Asia/Shanghai"
     calendar_file: Path | None = None
     categories_file: Path | None = None

@@ -56,3 +56,8 @@ def households_by_phone(*, session: Session, phone: str) -> Sequence[Household]:
         .order_by(Household.id)
     )
     return session.scalars(query).unique().all()
+
+
+def get_member_by_code(*, session: Session, code: str) -> Member | None:
+    """A member by registry code, such as 1101-01-02."""
+    return session.scalar(select(Member).where(Member.code == code))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.core.columns import timestamp
@@ -16,6 +16,10 @@ class Ticket(Base):
     """A resident's case, from intake to closure."""
 
     __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_created_at", "created_at"),
+        Index("ix_tickets_due_at", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -47,6 +51,9 @@ class Ticket(Base):
     dispatched_at: Mapped[datetime | None] = timestamp(nullable=True)
     accepted_at: Mapped[datetime | None] = timestamp(nullable=True)
     resolved_at: Mapped[datetime | None] = timestamp(nullable=True)
+    closed_at: Mapped[datetime | None] = timestamp(nullable=True)
+    summary: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = timestamp()
     updated_at: Mapped[datetime] = timestamp()
 
@@ -78,6 +85,19 @@ class TicketEvent(Base):
     created_at: Mapped[datetime] = timestamp()
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class TicketNote(Base):
+    """A note on a ticket: internal to staff, or one the resident may be told."""
+
+    __tablename__ = "ticket_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    author: Mapped[str] = mapped_column(String(64))
+    visibility: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = timestamp()
 
 
 class TicketCounter(Base):

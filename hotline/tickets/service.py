@@ -246,3 +246,8 @@ def return_to_triage(
     ticket.needs_review = True
     ticket.review_reason = f"returned by {actor}: {reason}"
     return event
+
+
+def check_allowed(ticket: Ticket, action: TicketAction) -> None:
+    """Raise InvalidTransition if the action is not allowed from the ticket's status."""
+    next_status(TicketStatus(ticket.status), action)

@@ -80,3 +80,39 @@ def resolve(
         timezone=policy.calendar.timezone,
     )
     return event
+
+
+def close(
+    *, session: Session, clock: Clock, ticket: Ticket, actor: str, note: str | None = None
+) -> TicketEvent:
+    """The supervisor confirms the resolution (办结); the resident's callback follows."""
+    event = tickets.transition(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action=TicketAction.CLOSE,
+        actor=actor,
+        reason=note,
+    )
+    ticket.closed_at = clock.now()
+    return event
+
+
+def reopen(
+    *, session: Session, clock: Clock, ticket: Ticket, actor: str, reason: str | None
+) -> TicketEvent:
+    """The case is not finished after all; it goes back for dispatch."""
+    if not reason:
+        raise ValueError("say why the ticket is reopened")
+    event = tickets.transition(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action=TicketAction.REOPEN,
+        actor=actor,
+        reason=reason,
+    )
+    ticket.resolved_at = None
+    ticket.closed_at = None
+    ticket.accepted_at = None
+    return event

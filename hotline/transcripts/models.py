@@ -38,3 +38,6 @@ class Transcript(Base):
     audio_seconds: Mapped[float | None] = mapped_column(Float)
     decode_seconds: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = timestamp()
+    corrected_text: Mapped[str | None] = mapped_column(Text)
+    corrected_by: Mapped[str | None] = mapped_column(String(64))
+    corrected_at: Mapped[datetime | None] = timestamp(nullable=True)

@@ -24,6 +24,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, choices=[r.value for r in UserRole])
     add.add_argument("--team", help="grid code for grid workers, town/district for supervisors")
     add.add_argument("--language", default="zh-CN", choices=["zh-CN", "en"])
+    add.add_argument("--phone", help="the user's phone (E.164) for answering queued calls")
+    add.add_argument("--member", help="registry member code of a grid worker, such as 1101-01-02")
     add.add_argument(
         "--password-stdin",
         action="store_true",
@@ -54,6 +56,8 @@ def _add(args: argparse.Namespace) -> int:
                 role=UserRole(args.role),
                 team_code=args.team,
                 language=args.language,
+                phone=args.phone,
+                member_code=args.member,
             )
             team = user.team.code if user.team else "-"
     except (users.InvalidUser, Conflict) as error:

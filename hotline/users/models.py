@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.core.columns import timestamp
 from hotline.core.database import Base
-from hotline.grids.models import OrgUnit
+from hotline.grids.models import Member, OrgUnit
 
 
 class UserRole(StrEnum):
@@ -33,8 +33,25 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     language: Mapped[str] = mapped_column(String(8), default="zh-CN")
+    phone: Mapped[str | None] = mapped_column(String(32))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = timestamp()
     last_login_at: Mapped[datetime | None] = timestamp(nullable=True)
 
     team: Mapped[OrgUnit | None] = relationship()
+    member: Mapped[Member | None] = relationship()
+
+
+class ConsoleSession(Base):
+    """A signed-in browser; the cookie carries only its signed random id."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = timestamp()
+    last_seen_at: Mapped[datetime] = timestamp()
+
+    user: Mapped[User] = relationship()

@@ -14,10 +14,13 @@ from hotline.core.clock import Clock
 from hotline.core.errors import Conflict, NotFound
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
+from hotline.users import sessions
 from hotline.users.models import User, UserRole
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
+PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+CONSOLE_LANGUAGES = ("zh-CN", "en")
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of "no such user" equal to "wrong password".
 _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
@@ -46,8 +49,14 @@ def create(
     role: UserRole,
     team_code: str | None = None,
     language: str = "zh-CN",
+    phone: str | None = None,
+    member_code: str | None = None,
 ) -> User:
     """Add a user; grid workers must belong to a grid team, supervisors to a town or district."""
+    if language not in CONSOLE_LANGUAGES:
+        raise InvalidUser(f"language: one of {', '.join(CONSOLE_LANGUAGES)}")
+    if phone and not PHONE.match(phone):
+        raise InvalidUser("phone: an E.164 number such as +8613800000000")
     if not USERNAME.match(username):
         raise InvalidUser("username: 2-64 lower-case letters, digits, '.', '_' or '-'")
     if len(password) < MIN_PASSWORD:
@@ -65,8 +74,15 @@ def create(
         team is None or team.level not in (UnitLevel.TOWN, UnitLevel.DISTRICT)
     ):
         raise InvalidUser("team: a supervisor needs --team with a town or district code")
+    member = None
+    if member_code:
+        member = grids.get_member_by_code(session=session, code=member_code)
+        if member is None or team is None or member.unit_id != team.id:
+            raise InvalidUser(f"member: no member {member_code!r} in team {team_code}")
     user = User(
         username=username,
+        phone=phone or None,
+        member=member,
         password_hash=_hasher.hash(password),
         role=role.value,
         team=team,
@@ -85,6 +101,7 @@ def disable(*, session: Session, username: str) -> User:
     if user is None:
         raise NotFound(f"no user {username}")
     user.active = False
+    sessions.close_all(session=session, user=user)
     return user
 
 

@@ -1,0 +1,302 @@
+"""One ticket: facts, recording, transcript, triage, actions, notes, merge, timeline."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agent_console.auth import FormViewerDep, Viewer, ViewerDep
+from agent_console.errors import PageError, domain_errors
+from agent_console.i18n import translator
+from agent_console.presenters import buttons, phone_for, timeline
+from agent_console.web import render
+from hotline.api.deps import SessionDep
+from hotline.audit import service as audit
+from hotline.calls.models import Recording
+from hotline.core.errors import Conflict
+from hotline.grids import service as grids
+from hotline.grids.models import UnitLevel
+from hotline.tickets import desk
+from hotline.tickets.categories import Category
+from hotline.tickets.models import Ticket, TicketNote
+from hotline.tickets.transitions import InvalidTransition, TicketAction
+from hotline.transcripts.queries import latest_by_call
+from hotline.triage.config import TriageLevel
+from hotline.users.access import require, visible_ticket
+from hotline.users.permissions import Verb
+
+router = APIRouter()
+MESSAGES = {
+    "triage": "✓",
+    "note": "✓",
+    "transcript": "✓",
+    "merge": "✓",
+}
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _ticket(session: Session, viewer: Viewer, reference: str) -> Ticket:
+    with domain_errors():
+        require(viewer.actor, Verb.VIEW)
+        return visible_ticket(session=session, actor=viewer.actor, reference=reference)
+
+
+def ticket_page(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    ticket: Ticket,
+    *,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render the ticket page, writing the unmasked-number view to the audit log."""
+    t = translator(viewer.language)
+    phone, visible = phone_for(viewer.actor, ticket)
+    if visible and ticket.caller:
+        audit.record(
+            session=session,
+            clock=request.app.state.clock,
+            username=viewer.user.username,
+            action="view_phone",
+            ticket_id=ticket.id,
+            client=_client(request),
+        )
+    recordings = (
+        session.scalars(
+            select(Recording)
+            .where(Recording.call_id == ticket.call_id, Recording.local_path.is_not(None))
+            .order_by(Recording.id)
+        ).all()
+        if ticket.call_id
+        else []
+    )
+    transcript = (
+        latest_by_call(session=session, call_ids=[ticket.call_id]).get(ticket.call_id)
+        if ticket.call_id
+        else None
+    )
+    notes = session.scalars(
+        select(TicketNote).where(TicketNote.ticket_id == ticket.id).order_by(TicketNote.id)
+    ).all()
+    community = (
+        grids.get_community_by_code(session=session, code=ticket.location_code)
+        if ticket.location_code
+        else None
+    )
+    done = request.query_params.get("done")
+    flash = t("action." + done) + " ✓" if done in {a.value for a in TicketAction} else None
+    if done in MESSAGES:
+        flash = t("common.save") + " ✓"
+    grid_units = grids.list_units(session=session, level=UnitLevel.GRID)
+    if viewer.actor.scope is not None:
+        grid_units = [g for g in grid_units if g.id in viewer.actor.scope]
+    return render(
+        request,
+        "ticket.html",
+        language=viewer.language,
+        status_code=status_code,
+        viewer=viewer,
+        ticket=ticket,
+        phone=phone,
+        phone_visible=visible,
+        place=f"{community.code} {community.name_in(viewer.language)}" if community else None,
+        recordings=recordings,
+        transcript=transcript,
+        duplicate=ticket.duplicate_of,
+        actions=buttons(viewer.actor, ticket),
+        timeline=timeline(ticket.events, notes, t),
+        categories=[c.value for c in Category],
+        levels=[lv.value for lv in TriageLevel],
+        grids=grid_units,
+        flash=flash,
+        problem=problem,
+    )
+
+
+def _back(ticket: Ticket, done: str) -> RedirectResponse:
+    return RedirectResponse(f"/console/tickets/{ticket.reference}?done={done}", status_code=303)
+
+
+@router.get("/tickets/{reference}", response_class=HTMLResponse)
+def detail(reference: str, request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    """The ticket page (404 for tickets outside the viewer's scope)."""
+    ticket = _ticket(session, viewer, reference)
+    return ticket_page(request, session, viewer, ticket)
+
+
+@router.post("/tickets/{reference}/actions")
+def act(
+    reference: str,
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    action: Annotated[str, Form()],
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Dispatch, accept, return, resolve, close, reopen or answer."""
+    ticket = _ticket(session, viewer, reference)
+    try:
+        chosen = TicketAction(action)
+    except ValueError:
+        raise PageError(400, f"unknown action {action!r}") from None
+    with domain_errors():
+        require(viewer.actor, desk.ACTION_VERBS.get(chosen, Verb.MANAGE_REGISTRY))
+    try:
+        with session.begin_nested():
+            desk.perform(
+                session=session,
+                clock=request.app.state.clock,
+                policy=request.app.state.policy,
+                actor=viewer.actor,
+                ticket=ticket,
+                action=chosen,
+                note=note,
+            )
+    except (Conflict, InvalidTransition) as error:
+        session.refresh(ticket)
+        return ticket_page(request, session, viewer, ticket, problem=str(error), status_code=409)
+    return _back(ticket, chosen.value)
+
+
+@router.post("/tickets/{reference}/triage")
+def retriage(
+    reference: str,
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    category: Annotated[str, Form()],
+    level: Annotated[str, Form()],
+    grid: Annotated[str, Form()] = "",
+) -> Response:
+    """Set category, level and grid by hand; the ticket leaves the triage queue."""
+    ticket = _ticket(session, viewer, reference)
+    try:
+        with domain_errors(), session.begin_nested():
+            desk.retriage(
+                session=session,
+                clock=request.app.state.clock,
+                actor=viewer.actor,
+                ticket=ticket,
+                category=category,
+                grid_code=grid or None,
+                level=level,
+            )
+    except PageError as error:
+        if error.status_code != 409:
+            raise
+        session.refresh(ticket)
+        return ticket_page(request, session, viewer, ticket, problem=error.message, status_code=409)
+    return _back(ticket, "triage")
+
+
+@router.post("/tickets/{reference}/transcript")
+def correct(
+    reference: str,
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    text: Annotated[str, Form(max_length=8000)],
+) -> Response:
+    """Save corrected text beside the recogniser's."""
+    ticket = _ticket(session, viewer, reference)
+    transcript = (
+        latest_by_call(session=session, call_ids=[ticket.call_id]).get(ticket.call_id)
+        if ticket.call_id
+        else None
+    )
+    if transcript is None:
+        raise PageError(404, f"ticket {reference} has no transcript")
+    with domain_errors():
+        desk.correct_transcript(
+            clock=request.app.state.clock, actor=viewer.actor, transcript=transcript, text=text
+        )
+    return _back(ticket, "transcript")
+
+
+@router.post("/tickets/{reference}/notes")
+def add_note(
+    reference: str,
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    body: Annotated[str, Form(max_length=4000)],
+    visibility: Annotated[str, Form()] = "internal",
+) -> Response:
+    """An internal note or one the resident may hear."""
+    ticket = _ticket(session, viewer, reference)
+    with domain_errors():
+        desk.add_note(
+            session=session,
+            clock=request.app.state.clock,
+            actor=viewer.actor,
+            ticket=ticket,
+            body=body,
+            visibility=visibility,
+        )
+    return _back(ticket, "note")
+
+
+@router.post("/tickets/{reference}/merge")
+def merge(
+    reference: str,
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    into: Annotated[str, Form(max_length=20)],
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Merge this ticket into a surviving one."""
+    ticket = _ticket(session, viewer, reference)
+    survivor = _ticket(session, viewer, into.strip())
+    with domain_errors():
+        desk.merge_into(
+            session=session,
+            clock=request.app.state.clock,
+            actor=viewer.actor,
+            ticket=ticket,
+            survivor=survivor,
+            reason=reason,
+        )
+    return _back(ticket, "merge")
+
+
+@router.get("/tickets/{reference}/recordings/{recording_id}")
+def recording_audio(
+    reference: str, recording_id: int, request: Request, session: SessionDep, viewer: ViewerDep
+) -> Response:
+    """The recording's audio with range requests; each first fetch is written to the audit log."""
+    ticket = _ticket(session, viewer, reference)
+    with domain_errors():
+        require(viewer.actor, Verb.LISTEN)
+    recording = session.get(Recording, recording_id)
+    if recording is None or recording.call_id != ticket.call_id or not recording.local_path:
+        raise PageError(404, f"no recording {recording_id} on ticket {reference}")
+    path = Path(recording.local_path)
+    if not path.is_file():
+        raise PageError(404, "the recording file is missing on this server")
+    range_header = request.headers.get("range", "")
+    if not range_header or range_header.startswith("bytes=0-"):
+        audit.record(
+            session=session,
+            clock=request.app.state.clock,
+            username=viewer.user.username,
+            action="listen",
+            ticket_id=ticket.id,
+            detail=recording.recording_sid,
+            client=_client(request),
+        )
+    return FileResponse(
+        path,
+        media_type=mimetypes.guess_type(path.name)[0] or "audio/wav",
+        headers={"Cache-Control": "private, no-store"},
+    )

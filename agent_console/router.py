@@ -1,0 +1,18 @@
+"""The console plug-in: every page under /console/ plus its error pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from agent_console.errors import PageError, page_error_handler
+from agent_console.pages import assets, signin, ticket, tickets
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+for module in (assets, signin, tickets, ticket):
+    router.include_router(module.router)
+
+
+def install(app: FastAPI) -> None:
+    """Add the console's routes and error pages to the app."""
+    app.include_router(router)
+    app.add_exception_handler(PageError, page_error_handler)

@@ -1,0 +1,1 @@
+"""Audit log: who saw which recording or unmasked number, who signed in."""

@@ -1,0 +1,64 @@
+"""Pure rate arithmetic and the grid-team ranking (红黑榜)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A share between 0 and 1, or None when nothing was counted."""
+    return numerator / denominator if denominator else None
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    """One grid team's counts over a period."""
+
+    code: str
+    name: str
+    dispatched: int
+    responded_in_time: int
+    response_decided: int
+    overdue: int
+    surveyed: int = 0
+    solved: int = 0
+    satisfied: int = 0
+
+    @property
+    def response_rate(self) -> float | None:
+        """Accepted within the response deadline, of those whose deadline is decided."""
+        return rate(self.responded_in_time, self.response_decided)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        """Answered "solved", of surveyed tickets."""
+        return rate(self.solved, self.surveyed)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """Scored 4 or 5, of surveyed tickets."""
+        return rate(self.satisfied, self.surveyed)
+
+
+def _score(team: TeamFigures) -> tuple[float, float, float, int]:
+    def known(value: float | None) -> float:
+        return -1.0 if value is None else value
+
+    return (
+        known(team.response_rate),
+        known(team.resolution_rate),
+        known(team.satisfaction_rate),
+        -team.overdue,
+    )
+
+
+def ranking(
+    teams: Sequence[TeamFigures], size: int = 5
+) -> tuple[list[TeamFigures], list[TeamFigures]]:
+    """Best and worst teams (红榜, 黑榜) among those with work in the period."""
+    active = [t for t in teams if t.dispatched or t.overdue]
+    ordered = sorted(active, key=lambda t: (_score(t), t.code), reverse=True)
+    best = ordered[:size]
+    worst = [t for t in reversed(ordered) if t not in best][:size]
+    return best, worst

@@ -1,0 +1,65 @@
+"""Turn a signed-in user into an Actor with the org units they may see."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.orm import Session
+
+from hotline.core.errors import Forbidden, NotFound
+from hotline.grids.models import OrgUnit
+from hotline.tickets.models import Ticket
+from hotline.users.models import User, UserRole
+from hotline.users.permissions import Actor, Verb
+
+
+def subtree_ids(*, session: Session, root_id: int) -> frozenset[int]:
+    """A unit and every unit below it."""
+    found = {root_id}
+    frontier = [root_id]
+    while frontier:
+        children = session.scalars(select(OrgUnit.id).where(OrgUnit.parent_id.in_(frontier))).all()
+        frontier = [c for c in children if c not in found]
+        found.update(frontier)
+    return frozenset(found)
+
+
+def actor_for(*, session: Session, user: User) -> Actor:
+    """The acting identity of a console user."""
+    role = UserRole(user.role)
+    scope: frozenset[int] | None = None
+    if role is UserRole.GRID_WORKER:
+        scope = frozenset({user.team_id}) if user.team_id else frozenset()
+    elif role is UserRole.SUPERVISOR:
+        scope = subtree_ids(session=session, root_id=user.team_id) if user.team_id else frozenset()
+    return Actor(
+        name=user.username,
+        role=role,
+        scope=scope,
+        member_id=user.member_id,
+        language=user.language,
+    )
+
+
+def ticket_scope(actor: Actor) -> ColumnElement[bool] | None:
+    """A WHERE clause limiting tickets to the actor's scope, or None for all."""
+    if actor.scope is None:
+        return None
+    if not actor.scope:
+        return false()
+    if actor.role == UserRole.GRID_WORKER:
+        return Ticket.team_id.in_(actor.scope)
+    return or_(Ticket.team_id.in_(actor.scope), Ticket.grid_id.in_(actor.scope))
+
+
+def require(actor: Actor, verb: Verb) -> None:
+    """Raise Forbidden unless the actor's role allows the verb."""
+    if not actor.may(verb):
+        raise Forbidden(f"a {actor.role} may not {verb.value.replace('_', ' ')}")
+
+
+def visible_ticket(*, session: Session, actor: Actor, reference: str) -> Ticket:
+    """The ticket if it exists and the actor may see it; otherwise NotFound (never Forbidden)."""
+    ticket = session.scalar(select(Ticket).where(Ticket.reference == reference))
+    if ticket is None or not actor.sees(team_id=ticket.team_id, grid_id=ticket.grid_id):
+        raise NotFound(f"no ticket {reference}")
+    return ticket
