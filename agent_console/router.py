@@ -5,10 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from agent_console.errors import PageError, page_error_handler
-from agent_console.pages import assets, signin, ticket, tickets
+from agent_console.pages import (
+    admin,
+    assets,
+    calls,
+    dashboard,
+    intake,
+    signin,
+    ticket,
+    tickets,
+)
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-for module in (assets, signin, tickets, ticket):
+for module in (assets, signin, tickets, ticket, intake, calls, dashboard, admin):
     router.include_router(module.router)
 
 

@@ -17,6 +17,9 @@ from hotline.core.clock import Clock, utc
 from hotline.core.settings import Settings
 from hotline.grids import service as grids
 from hotline.grids.models import OrgUnit
+from hotline.queue import service as queue
+from hotline.queue.models import QueueOutcome
+from hotline.queue.rules import offer_voicemail, within_hours
 from hotline.tickets import service as tickets
 from hotline.tickets.categories import MENU_DIGITS, Category
 from hotline.tickets.transitions import TicketStatus, public_status
@@ -143,7 +146,7 @@ class CallFlow:
             calls.update_choices(
                 call=self.call, clock=self.clock, intent="agent", category=Category.OTHER
             )
-            return self.record(1, prompt="agent_voicemail")
+            return self.to_agents()
         if digits == "0":
             return self._ask("menu", "main_menu", attempt)
 
@@ -152,6 +155,56 @@ class CallFlow:
             return self._ask("category", "category_menu", 1)
 
         return self._retry_or("menu", "main_menu", digits, attempt, MENU_ATTEMPTS, report)
+
+    def to_agents(self) -> VoiceResponse:
+        """Wait in the agent queue during opening hours; otherwise leave a voicemail."""
+        hours = self.settings.agent_hours
+        if not within_hours(self.clock.now(), hours, self.settings.timezone):
+            return self.record(1, prompt="agent_closed", hours=hours)
+        queue.enqueue(session=self.session, clock=self.clock, call=self.call)
+        response = VoiceResponse()
+        say(response, self.catalog, "agent_connecting")
+        response.enqueue(
+            self.settings.queue_name,
+            action=self.url("queue/left"),
+            method="POST",
+            wait_url=self.url("queue/wait"),
+            wait_url_method="POST",
+        )
+        return response
+
+    def queue_wait(self, position: str, queue_seconds: str) -> VoiceResponse:
+        """What a waiting caller hears on each loop: place in line, hold music, or voicemail."""
+        response = VoiceResponse()
+        waited = int(queue_seconds) if queue_seconds.isdigit() else 0
+        if offer_voicemail(waited, self.settings.queue_max_wait_seconds):
+            response.leave()
+            return response
+        if position.isdigit():
+            say(
+                response,
+                self.catalog,
+                "queue_position",
+                position=position,
+                minutes=str(max(1, round(waited / 60))),
+            )
+        response.play(self.settings.public_base_url + "/ivr/hold.wav")
+        return response
+
+    def queue_left(self, result: str, queue_seconds: str) -> VoiceResponse:
+        """The wait ended: after a conversation hang up; if the caller left the line, voicemail."""
+        entry = queue.finish(
+            session=self.session,
+            clock=self.clock,
+            call_sid=self.call.call_sid,
+            result=result,
+            queue_seconds=int(queue_seconds) if queue_seconds.isdigit() else None,
+        )
+        response = VoiceResponse()
+        if entry is not None and entry.outcome == QueueOutcome.VOICEMAIL:
+            return self.record(1, prompt="queue_voicemail_offer")
+        response.hangup()
+        return response
 
     def choose_category(self, digits: str, attempt: int) -> VoiceResponse:
         """Remember the category; after three misses file it as 'other'."""
@@ -301,13 +354,18 @@ class CallFlow:
         )
 
     def record(
-        self, attempt: int, *, prompt: str = "record_prompt", response: VoiceResponse | None = None
+        self,
+        attempt: int,
+        *,
+        prompt: str = "record_prompt",
+        response: VoiceResponse | None = None,
+        **values: str,
     ) -> VoiceResponse:
         """Prompt, beep and record; if nothing is heard, ask once more, then finish."""
         response = response or VoiceResponse()
         if attempt > 1:
             say(response, self.catalog, "record_nothing_heard")
-        say(response, self.catalog, prompt)
+        say(response, self.catalog, prompt, **values)
         response.append(
             record_description(self.url("voice/recorded"), self.url("recording-status"))
         )

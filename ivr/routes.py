@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
@@ -13,6 +15,7 @@ from hotline.calls import intake
 from hotline.calls import service as calls
 from hotline.calls.models import Call
 from hotline.core.database import unit_of_work
+from hotline.queue import service as queue
 from ivr.catalog import DEFAULT_LANGUAGE, catalog
 from ivr.flow import CallFlow
 from ivr.security import TwilioForm, require
@@ -20,6 +23,7 @@ from ivr.twiml import record_description, say, spoken_digits, xml
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/ivr", tags=["ivr"])
+HOLD_MUSIC = Path(__file__).resolve().parent / "hold.wav"
 
 STEPS = {
     "language": CallFlow.choose_language,
@@ -92,6 +96,32 @@ def menu_step(step: str, request: Request, form: TwilioForm) -> Response:
         return xml(handler(_flow(session, request, form), digits, _attempt(request)))
 
 
+@router.post("/queue/wait")
+def queue_wait(request: Request, form: TwilioForm) -> Response:
+    """Twilio's waitUrl for callers in the agent queue, fetched again and again while they wait."""
+    require(form, "CallSid")
+    with unit_of_work(request.app.state.sessions) as session:
+        flow = _flow(session, request, form)
+        response = flow.queue_wait(form.get("QueuePosition", ""), form.get("QueueTime", ""))
+    return xml(response)
+
+
+@router.post("/queue/left")
+def queue_left(request: Request, form: TwilioForm) -> Response:
+    """The <Enqueue> action: the wait ended bridged, abandoned, or asking for voicemail."""
+    require(form, "CallSid")
+    with unit_of_work(request.app.state.sessions) as session:
+        flow = _flow(session, request, form)
+        response = flow.queue_left(form.get("QueueResult", ""), form.get("QueueTime", ""))
+    return xml(response)
+
+
+@router.get("/hold.wav")
+def hold_music() -> FileResponse:
+    """The hold music callers hear in the queue (public, like any <Play> audio)."""
+    return FileResponse(HOLD_MUSIC, media_type="audio/wav")
+
+
 @router.post("/recording-status")
 def recording_status(request: Request, form: TwilioForm) -> Response:
     """Twilio's recording status callback: store the recording and queue transcription."""
@@ -128,6 +158,8 @@ def call_status(request: Request, form: TwilioForm) -> Response:
             status=form["CallStatus"],
             duration_seconds=int(duration) if duration.isdigit() else None,
         )
+        if form["CallStatus"] in ("completed", "busy", "no-answer", "failed", "canceled"):
+            queue.caller_gone(session=session, clock=state.clock, call_sid=call.call_sid)
     return Response(status_code=204)
 
 

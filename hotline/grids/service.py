@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from hotline.core.errors import Conflict, NotFound
 from hotline.grids.models import Household, HouseholdPhone, Member, OrgUnit, UnitLevel
 
 
@@ -61,3 +63,18 @@ def households_by_phone(*, session: Session, phone: str) -> Sequence[Household]:
 def get_member_by_code(*, session: Session, code: str) -> Member | None:
     """A member by registry code, such as 1101-01-02."""
     return session.scalar(select(Member).where(Member.code == code))
+
+
+PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def update_member(*, session: Session, code: str, phone: str, active: bool) -> Member:
+    """Change a member's phone or take them off duty (an admin's edit in the console)."""
+    member = get_member_by_code(session=session, code=code)
+    if member is None:
+        raise NotFound(f"no member {code}")
+    if not PHONE.match(phone):
+        raise Conflict("phone: an E.164 number such as +8613800000000")
+    member.phone = phone
+    member.active = active
+    return member

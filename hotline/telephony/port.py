@@ -27,6 +27,10 @@ class Telephony(Protocol):
         """Send a text message; returns the provider's message SID."""
         ...
 
+    def connect_agent(self, agent_number: str, queue_name: str) -> str:
+        """Ring an agent and bridge them to the front of a queue; returns the call SID."""
+        ...
+
 
 class _Recordings:
     def __init__(self, settings: Settings) -> None:
@@ -71,6 +75,23 @@ class TwilioTelephony(_Recordings):
             raise TelephonyError(f"Twilio refused the SMS to {to}: {error}") from error
         return str(message.sid)
 
+    def connect_agent(self, agent_number: str, queue_name: str) -> str:
+        """calls.create to the agent with TwiML that dequeues the longest-waiting caller."""
+        from twilio.base.exceptions import TwilioException
+        from twilio.twiml.voice_response import Dial, VoiceResponse
+
+        response = VoiceResponse()
+        dial = Dial()
+        dial.queue(queue_name)
+        response.append(dial)
+        try:
+            call = self.client().calls.create(  # type: ignore[attr-defined]
+                to=agent_number, from_=self.settings.twilio_number, twiml=str(response)
+            )
+        except TwilioException as error:
+            raise TelephonyError(f"Twilio could not ring {agent_number}: {error}") from error
+        return str(call.sid)
+
 
 class SimulatorTelephony(_Recordings):
     """The local simulator: recordings over loopback HTTP, SMS appended to a JSON-lines file."""
@@ -91,6 +112,20 @@ class SimulatorTelephony(_Recordings):
             ensure_ascii=False,
         )
         with self._lock, self.sms_log.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+        return sid
+
+    @property
+    def call_log(self) -> Path:
+        """Where simulated outbound calls are written, one JSON object per line."""
+        return self.settings.data_dir / "simulator" / "calls.jsonl"
+
+    def connect_agent(self, agent_number: str, queue_name: str) -> str:
+        """Log the call that would ring the agent and dequeue the next caller."""
+        sid = "CA" + secrets.token_hex(16)
+        self.call_log.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"sid": sid, "to": agent_number, "queue": queue_name})
+        with self._lock, self.call_log.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
         return sid
 

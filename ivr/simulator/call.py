@@ -32,6 +32,11 @@ class Script:
     keys: list[str | None] = field(default_factory=list)  # None = silence
     recordings: list[Path | None] = field(default_factory=list)  # None = says nothing
     hang_up_after_record: bool = False
+    # In the agent queue: how many hold loops the caller sits through, seconds per loop, and
+    # how the wait ends if the IVR does not send them to voicemail first.
+    queue_waits: int = 2
+    queue_wait_seconds: int = 30
+    queue_result: str = "hangup"  # bridged | hangup
 
 
 @dataclass
@@ -44,6 +49,7 @@ class CallResult:
     recording_sids: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     used_fallback: bool = False
+    queue_results: list[str] = field(default_factory=list)
     ended_at: float = 0.0
 
     def heard(self, text: str) -> bool:
@@ -192,9 +198,45 @@ class SimulatedCall:
                 )
             elif verb.tag in ("Hangup", "Reject"):
                 return None
+            elif verb.tag == "Enqueue":
+                return self._enqueue(client, url, verb, script, result)
             else:
                 raise SimulationError(f"<{verb.tag}> is not simulated")
         return None
+
+    def _enqueue(
+        self,
+        client: httpx.Client,
+        url: str,
+        verb: ET.Element,
+        script: Script,
+        result: CallResult,
+    ) -> tuple[str, ET.Element] | None:
+        """Sit in the queue: fetch the wait URL each loop, then post the queue result."""
+        outcome, waited = script.queue_result, 0
+        wait_url = verb.get("waitUrl")
+        for loop in range(script.queue_waits):
+            waited = loop * script.queue_wait_seconds
+            if not wait_url:
+                continue
+            params = self._params(
+                {"QueuePosition": "1", "QueueTime": str(waited), "QueueSid": "QU" + "0" * 32}
+            )
+            document = self._fetch_twiml(client, urljoin(url, wait_url), params, result)
+            if document is None:
+                break
+            for child in document[1]:
+                if child.tag == "Say":
+                    result.said.append(child.text or "")
+                elif child.tag == "Leave":
+                    outcome = "leave"
+            if outcome == "leave":
+                break
+        result.queue_results.append(outcome)
+        action = urljoin(url, verb.get("action") or url)
+        params = self._params({"QueueResult": outcome, "QueueTime": str(waited)})
+        document = self._fetch_twiml(client, action, params, result)
+        return None if outcome == "hangup" else document
 
     def _record(
         self,

@@ -39,7 +39,7 @@ def add_user(
         password=PASSWORD,
         role=UserRole(role),
         team_code=team,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
@@ -148,7 +148,11 @@ class Cases:
 def add_cases(session: Session, clock: Clock, policy: TriagePolicy, audio_dir: Path) -> Cases:
     """A ticket needing triage (with audio), one dispatched to 1101-01, one to 1201-01."""
     review = triage(
-        session, clock, policy, intake(session, clock, 1, audio_dir=audio_dir), grid=None,
+        session,
+        clock,
+        policy,
+        intake(session, clock, 1, audio_dir=audio_dir),
+        grid=None,
         review=True,
     )
     mine = triage(

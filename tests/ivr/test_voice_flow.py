@@ -92,17 +92,6 @@ def test_main_menu_branches(twilio: Twilio, session: Session, digit: str) -> Non
     assert call_row(session, twilio).intent == "report"
 
 
-@pytest.mark.parametrize("digit", LANGUAGES)
-def test_speak_to_agent_takes_a_voicemail(twilio: Twilio, session: Session, digit: str) -> None:
-    prompts = catalog(LANGUAGES[digit])
-    start(twilio, digit)
-    root = parse(twilio.post("/ivr/voice/menu?attempt=1", Digits="3"))
-    assert prompts.text("agent_voicemail") in spoken(root)
-    assert verbs(root) == ["Say", "Record", "Redirect"]
-    call = call_row(session, twilio)
-    assert (call.intent, call.category) == ("agent", "other")
-
-
 @pytest.mark.parametrize("digits", ["8", ""])
 def test_main_menu_falls_through_to_a_report_after_three_misses(
     twilio: Twilio, session: Session, digits: str

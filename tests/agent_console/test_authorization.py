@@ -1,0 +1,205 @@
+"""Every console route × every role → the expected status, enforced on the server."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.calls.models import Recording
+from hotline.tickets.models import Ticket
+from tests.agent_console.arrange import Cases, csrf, sign_in
+
+ANON, AGENT, SUP, GRID, OTHER, ADMIN = (
+    "anonymous",
+    "agent",
+    "supervisor",
+    "grid_worker",
+    "other_worker",
+    "admin",
+)
+ROLES = (ANON, AGENT, SUP, GRID, OTHER, ADMIN)
+
+
+def expected(**by_role: int) -> dict[str, int]:
+    """Signed-out visitors are always sent to the sign-in page."""
+    return {ANON: 303, **by_role}
+
+
+def everyone(status: int) -> dict[str, int]:
+    return expected(**{r: status for r in ROLES if r != ANON})
+
+
+# Tickets: review (no team yet), mine (grid 1101-01, town T01), other (grid 1201-01, town T02).
+GETS: list[tuple[str, dict[str, int]]] = [
+    ("/console/", everyone(200)),
+    ("/console/tickets", everyone(200)),
+    ("/console/tickets?status=dispatched&sort=due&overdue=1", everyone(200)),
+    ("/console/tickets.csv", everyone(200)),
+    ("/console/inbox/counts", everyone(200)),
+    (
+        "/console/tickets/{review}",
+        expected(agent=200, supervisor=404, grid_worker=404, other_worker=404, admin=200),
+    ),
+    (
+        "/console/tickets/{mine}",
+        expected(agent=200, supervisor=200, grid_worker=200, other_worker=404, admin=200),
+    ),
+    (
+        "/console/tickets/{other}",
+        expected(agent=200, supervisor=404, grid_worker=404, other_worker=200, admin=200),
+    ),
+    (
+        "/console/tickets/{mine}/recordings/{mine_rec}",
+        expected(agent=200, supervisor=200, grid_worker=200, other_worker=404, admin=403),
+    ),
+    (
+        "/console/tickets/{other}/recordings/{other_rec}",
+        expected(agent=200, supervisor=404, grid_worker=404, other_worker=200, admin=403),
+    ),
+    (
+        "/console/tickets/{mine}/recordings/{other_rec}",
+        expected(agent=404, supervisor=404, grid_worker=404, other_worker=404, admin=403),
+    ),
+    (
+        "/console/tickets/2026-999999",
+        expected(agent=404, supervisor=404, grid_worker=404, other_worker=404, admin=404),
+    ),
+    (
+        "/console/new",
+        expected(agent=200, supervisor=200, grid_worker=403, other_worker=403, admin=403),
+    ),
+    (
+        "/console/callers/%2B8613700000001",
+        expected(agent=200, supervisor=200, grid_worker=403, other_worker=403, admin=403),
+    ),
+    (
+        "/console/dashboard",
+        expected(agent=403, supervisor=200, grid_worker=403, other_worker=403, admin=200),
+    ),
+    (
+        "/console/dashboard/teams.csv",
+        expected(agent=403, supervisor=200, grid_worker=403, other_worker=403, admin=200),
+    ),
+    (
+        "/console/calls",
+        expected(agent=200, supervisor=200, grid_worker=403, other_worker=403, admin=403),
+    ),
+    (
+        "/console/calls/queue",
+        expected(agent=200, supervisor=200, grid_worker=403, other_worker=403, admin=403),
+    ),
+    (
+        "/console/admin/users",
+        expected(agent=403, supervisor=403, grid_worker=403, other_worker=403, admin=200),
+    ),
+    (
+        "/console/admin/registry?unit=1101-01",
+        expected(agent=403, supervisor=403, grid_worker=403, other_worker=403, admin=200),
+    ),
+    (
+        "/console/admin/audit",
+        expected(agent=403, supervisor=403, grid_worker=403, other_worker=403, admin=200),
+    ),
+]
+
+# State-changing routes, each with a valid CSRF token; 303 means it was done.
+POSTS: list[tuple[str, dict[str, str], dict[str, int]]] = [
+    (
+        "/console/tickets/{other}/actions",
+        {"action": "accept"},
+        expected(agent=403, supervisor=404, grid_worker=404, other_worker=303, admin=403),
+    ),
+    (
+        "/console/tickets/{mine}/actions",
+        {"action": "accept"},
+        expected(agent=403, supervisor=403, grid_worker=303, other_worker=404, admin=403),
+    ),
+    (
+        "/console/tickets/{mine}/notes",
+        {"body": "rang the resident", "visibility": "internal"},
+        expected(agent=303, supervisor=303, grid_worker=303, other_worker=404, admin=403),
+    ),
+    (
+        "/console/tickets/{review}/triage",
+        {"category": "utilities", "level": "general", "grid": "1101-02"},
+        expected(agent=303, supervisor=404, grid_worker=404, other_worker=404, admin=403),
+    ),
+    (
+        "/console/tickets/{other}/transcript",
+        {"text": "corrected"},
+        expected(agent=303, supervisor=404, grid_worker=404, other_worker=403, admin=403),
+    ),
+    (
+        "/console/new",
+        {"caller": "+8613700000009", "category": "other", "summary": "question", "answered": "1"},
+        expected(agent=303, supervisor=303, grid_worker=403, other_worker=403, admin=403),
+    ),
+    (
+        "/console/admin/registry/members/1101-01-01",
+        {"phone": "+8613900000099", "active": "1"},
+        expected(agent=403, supervisor=403, grid_worker=403, other_worker=403, admin=303),
+    ),
+    (
+        "/console/calls/answer-next",
+        {},
+        expected(agent=409, supervisor=409, grid_worker=403, other_worker=403, admin=403),
+    ),
+    (
+        "/console/admin/users",
+        {"username": "newagent", "role": "agent", "password": "another long password"},
+        expected(agent=403, supervisor=403, grid_worker=403, other_worker=403, admin=303),
+    ),
+]
+
+
+def _ids(session: Session, cases: Cases) -> dict[str, str]:
+    recordings = {}
+    for name in ("mine", "other"):
+        ticket = session.scalars(
+            select(Ticket).where(Ticket.reference == getattr(cases, name))
+        ).one()
+        recordings[f"{name}_rec"] = str(
+            session.scalars(select(Recording.id).where(Recording.call_id == ticket.call_id)).one()
+        )
+    return {"review": cases.review, "mine": cases.mine, "other": cases.other, **recordings}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_the_table_says(
+    role: str, console: TestClient, cases: Cases, session: Session
+) -> None:
+    ids = _ids(session, cases)
+    token = ""
+    if role != ANON:
+        sign_in(console, role)
+        token = csrf(console)
+    wrong = []
+    for path, table in GETS:
+        url = path.format(**ids)
+        got = console.get(url, follow_redirects=False).status_code
+        if got != table[role]:
+            wrong.append(f"GET {url}: {got}, expected {table[role]}")
+    for path, form, table in POSTS:
+        url = path.format(**ids)
+        got = console.post(
+            url, data={**form, "csrf_token": token}, follow_redirects=False
+        ).status_code
+        if got != table[role]:
+            wrong.append(f"POST {url}: {got}, expected {table[role]}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("role", [GRID, OTHER])
+def test_a_grid_workers_export_holds_only_their_teams_tickets(
+    role: str, console: TestClient, cases: Cases
+) -> None:
+    sign_in(console, role)
+    exported = console.get("/console/tickets.csv")
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("text/csv")
+    mine, other = (cases.mine, cases.other) if role == GRID else (cases.other, cases.mine)
+    assert mine in exported.text
+    assert other not in exported.text
+    assert cases.review not in exported.text
