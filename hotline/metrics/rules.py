@@ -41,7 +41,9 @@ class TeamFigures:
         return rate(self.satisfied, self.surveyed)
 
 
-def _score(team: TeamFigures) -> tuple[float, float, float, int]:
+def rank_key(team: TeamFigures) -> tuple[float, float, float, int]:
+    """Higher is better: the three rates (unknown lowest), then fewer overdue."""
+
     def known(value: float | None) -> float:
         return -1.0 if value is None else value
 
@@ -58,7 +60,7 @@ def ranking(
 ) -> tuple[list[TeamFigures], list[TeamFigures]]:
     """Best and worst teams (红榜, 黑榜) among those with work in the period."""
     active = [t for t in teams if t.dispatched or t.overdue]
-    ordered = sorted(active, key=lambda t: (_score(t), t.code), reverse=True)
+    ordered = sorted(active, key=lambda t: (rank_key(t), t.code), reverse=True)
     best = ordered[:size]
     worst = [t for t in reversed(ordered) if t not in best][:size]
     return best, worst
