@@ -14,7 +14,7 @@ def bar_chart(
     top, bottom, left = 16, 28, 8
     plot = height - top - bottom
     peak = max((value for _, value in bars), default=0) or 1
-    step = (width - left * 2) / max(len(bars), 1)
+    step = min((width - left * 2) / max(len(bars), 1), 90.0)
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'

@@ -24,6 +24,17 @@ log = logging.getLogger(__name__)
 MAX_BURST_PASSES = 50
 
 
+class StartupSafeWorker(Worker):
+    """An RQ worker that honours a SIGTERM which arrived before RQ installed its handlers."""
+
+    stop_before_start = False
+
+    def _install_signal_handlers(self) -> None:
+        super()._install_signal_handlers()
+        if self.stop_before_start:
+            self._stop_requested = True
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `worker` and `relay`."""
     worker = commands.add_parser("worker", help="run the RQ worker and the outbox relay")
@@ -58,6 +69,7 @@ def run_worker(args: argparse.Namespace) -> int:
         # Until RQ installs its own handlers, note the request instead of raising mid-start-up.
         nonlocal stop_requested
         stop_requested = True
+        StartupSafeWorker.stop_before_start = True
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
@@ -82,7 +94,7 @@ def run_worker(args: argparse.Namespace) -> int:
         env = {**os.environ, "HOTLINE_REDIS_URL": handle.url}
         relay = spawn([sys.executable, "-m", "hotline.cli", "relay"], env=env)
         try:
-            worker = Worker(list(QUEUES), connection=redis)
+            worker = StartupSafeWorker(list(QUEUES), connection=redis)
             if not stop_requested:
                 # RQ's scheduler runs in the relay process: forking it here raced with SIGTERM.
                 worker.work()

@@ -77,6 +77,14 @@ class Settings(BaseSettings):
             return pairs
         return value
 
+    @field_validator("agent_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        from hotline.queue.rules import parse_hours
+
+        parse_hours(value)
+        return value
+
     @field_validator("public_base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:

@@ -14,7 +14,7 @@ from hotline.grids.models import OrgUnit, UnitLevel
 from hotline.metrics.rules import TeamFigures, ranking, rate
 from hotline.queue.models import QueueEntry, QueueOutcome
 from hotline.tickets.models import Ticket
-from hotline.tickets.queries import WORKING
+from hotline.tickets.queries import OPEN, WORKING
 from hotline.users.access import ticket_scope
 from hotline.users.permissions import Actor
 
@@ -103,7 +103,9 @@ def dashboard(
 ) -> Dashboard:
     """Today's calls, open work, and the rates over the last `days` days."""
     scope = ticket_scope(actor)
-    by_status = select(Ticket.status, func.count()).group_by(Ticket.status)
+    by_status = (
+        select(Ticket.status, func.count()).where(Ticket.status.in_(OPEN)).group_by(Ticket.status)
+    )
     overdue = select(func.count()).where(Ticket.status.in_(WORKING), Ticket.due_at < now)
     if scope is not None:
         by_status = by_status.where(scope)

@@ -68,7 +68,7 @@ def test_fallback_answers_even_when_the_database_is_down(
 class SlowHandler(BaseHTTPRequestHandler):
     """A voice URL that answers too late."""
 
-    delay = 1.0
+    delay = 3.0
 
     def do_POST(self) -> None:  # noqa: N802
         time.sleep(self.delay)
@@ -103,7 +103,7 @@ def test_simulator_uses_fallback_when_voice_url_fails(
             auth_token=AUTH_TOKEN,
             account_sid=ACCOUNT_SID,
             recordings=recordings,
-            timeout=0.3,  # stands in for Twilio's 15 s limit
+            timeout=1.5,  # stands in for Twilio's 15 s limit
         )
         result = call.run(Script(recordings=[FIXTURES / "ko_water.wav"]))
     finally:
