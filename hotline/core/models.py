@@ -11,6 +11,7 @@ def import_all_models() -> None:
     import hotline.notifications.models
     import hotline.outbox.models
     import hotline.queue.models
+    import hotline.surveys.models
     import hotline.tickets.models
     import hotline.transcripts.models
     import hotline.users.models  # noqa: F401

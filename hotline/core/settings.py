@@ -47,6 +47,14 @@ class Settings(BaseSettings):
 
     api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
     secret_key: str | None = None
+    survey_delay_seconds: int = 3600
+    calling_hours: str = "08:00-21:00"
+    survey_max_attempts: int = Field(3, ge=1, le=10)
+    survey_retry_minutes: int = Field(60, ge=1)
+    survey_machine_action: Literal["message", "hangup"] = "message"
+    survey_sms_fallback: bool = True
+    calls_per_second: float = Field(1.0, gt=0)
+    twilio_api_base_url: str | None = None
     agent_hours: str = "08:00-20:00"
     queue_max_wait_seconds: int = 120
     queue_name: str = "hotline-agents"
@@ -84,6 +92,24 @@ class Settings(BaseSettings):
 
         parse_hours(value)
         return value
+
+    @field_validator("calling_hours")
+    @classmethod
+    def _calling_hours(cls, value: str) -> str:
+        from hotline.surveys.rules import check_calling_hours
+
+        check_calling_hours(value)
+        return value
+
+    @field_validator("twilio_api_base_url")
+    @classmethod
+    def _api_base(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("HOTLINE_TWILIO_API_BASE_URL must be an absolute http(s) URL")
+        return value.rstrip("/")
 
     @field_validator("public_base_url")
     @classmethod

@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 
 from hotline.core.database import Base
 from hotline.core.models import import_all_models
+from hotline.core.search_indexes import include_object
 
 import_all_models()
 config = context.config
@@ -27,6 +28,7 @@ def run() -> None:
             connection=connection,
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

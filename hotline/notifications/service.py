@@ -33,27 +33,28 @@ def templates() -> dict[str, dict[str, Any]]:
     return data
 
 
-def _language(language: str | None) -> str:
+def language_of(language: str | None) -> str:
+    """A language the SMS templates have (Mandarin otherwise)."""
     return language if language in templates() else "zh-CN"
 
 
 def when(moment: datetime | None, language: str, timezone: str) -> str:
     """A deadline as the recipient reads it, in the hotline's time zone."""
     if moment is None:
-        return str(templates()[_language(language)]["no_deadline"])
+        return str(templates()[language_of(language)]["no_deadline"])
     local = utc(moment).astimezone(ZoneInfo(timezone))
     return local.strftime(DATE_FORMATS.get(language, DATE_FORMATS["zh-CN"]))
 
 
 def render(kind: str, language: str, **values: object) -> str:
     """Fill a template in the given language."""
-    texts = templates()[_language(language)]
+    texts = templates()[language_of(language)]
     return str(texts[kind]).format(**values)
 
 
 def ticket_values(ticket: Ticket, language: str, timezone: str) -> dict[str, object]:
     """Reference, category, place and deadlines of a ticket, in the reader's language."""
-    texts = templates()[_language(language)]
+    texts = templates()[language_of(language)]
     place = ticket.grid or ticket.team
     return {
         "reference": ticket.reference,
@@ -147,7 +148,7 @@ def notify_resident(
     """Text the caller (intake, resolved) unless the number is withheld or opted out."""
     if not may_text_resident(session=session, phone=ticket.caller):
         return None
-    language = _language(ticket.language)
+    language = language_of(ticket.language)
     return queue_sms(
         session=session,
         clock=clock,

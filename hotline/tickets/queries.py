@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from hotline.calls.models import Recording
@@ -140,23 +141,29 @@ def _filtered(
     return stmt
 
 
+REFERENCE = re.compile(r"^\d{4}-\d{6}$")
+NUMBER = re.compile(r"^\+?[\d ]{4,}$")
+
+
 def _search_clause(text: str) -> ColumnElement[bool]:
-    """Reference, caller number, or words in the transcript (heard or corrected)."""
-    pattern = f"%{text.replace('%', '').replace('_', '')}%"
-    spoken = exists(
-        select(Transcript.id)
-        .join(Recording, Recording.id == Transcript.recording_id)
-        .where(
-            Recording.call_id == Ticket.call_id,
-            or_(Transcript.text.ilike(pattern), Transcript.corrected_text.ilike(pattern)),
+    """A full reference, part of a number, or words heard or written down (all must match)."""
+    if REFERENCE.match(text):
+        return Ticket.reference == text
+    if NUMBER.match(text):
+        digits = text.replace(" ", "")
+        return or_(
+            Ticket.caller.contains(digits, autoescape=True), Ticket.reference.contains(digits)
         )
-    )
-    return or_(
-        Ticket.reference.ilike(pattern),
-        Ticket.caller.ilike(pattern),
-        Ticket.summary.ilike(pattern),
-        spoken,
-    )
+    clauses = []
+    for word in text.split()[:5]:
+        pattern = f"%{word.replace('%', '').replace('_', '')}%"
+        spoken = Ticket.call_id.in_(
+            select(Recording.call_id)
+            .join(Transcript, Recording.id == Transcript.recording_id)
+            .where(or_(Transcript.text.ilike(pattern), Transcript.corrected_text.ilike(pattern)))
+        )
+        clauses.append(or_(Ticket.summary.ilike(pattern), spoken))
+    return and_(*clauses)
 
 
 def search(

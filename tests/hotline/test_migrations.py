@@ -11,12 +11,13 @@ from sqlalchemy import Engine, create_engine, text
 from hotline.core.database import Base
 from hotline.core.migrate import upgrade
 from hotline.core.models import import_all_models
+from hotline.core.search_indexes import include_object
 
 
 def test_models_and_migrations_agree(db_engine: Engine) -> None:
     import_all_models()
     with db_engine.connect() as connection:
-        context = MigrationContext.configure(connection)
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
         assert compare_metadata(context, Base.metadata) == []
 
 
