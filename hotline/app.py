@@ -12,6 +12,7 @@ from hotline.api import health, tickets
 from hotline.core.clock import Clock, SystemClock
 from hotline.core.database import make_engine, make_sessionmaker
 from hotline.core.settings import Settings, load_settings
+from hotline.surveys.policy import survey_policy
 from hotline.triage.policy import policy_from_settings
 
 ROUTER_PLUGINS = "hotline.routers"
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.engine = engine
     app.state.sessions = make_sessionmaker(engine)
     app.state.policy = policy_from_settings(settings)
+    app.state.survey_policy = survey_policy(settings, app.state.policy)
     app.include_router(health.router)
     app.include_router(tickets.router)
     # The IVR and the console plug in from their own packages, so the domain never imports them.

@@ -15,7 +15,7 @@ from hotline.calls import intake
 from hotline.calls import service as calls
 from hotline.calls.models import Call
 from hotline.core.database import unit_of_work
-from hotline.queue import service as queue
+from ivr import survey_routes
 from ivr.catalog import DEFAULT_LANGUAGE, catalog
 from ivr.flow import CallFlow
 from ivr.security import TwilioForm, require
@@ -159,7 +159,9 @@ def call_status(request: Request, form: TwilioForm) -> Response:
             duration_seconds=int(duration) if duration.isdigit() else None,
         )
         if form["CallStatus"] in ("completed", "busy", "no-answer", "failed", "canceled"):
-            queue.caller_gone(session=session, clock=state.clock, call_sid=call.call_sid)
+            intake.after_hang_up(
+                session=session, clock=state.clock, surveys=state.survey_policy, call=call
+            )
     return Response(status_code=204)
 
 
@@ -226,3 +228,7 @@ def fallback_recorded(request: Request, form: TwilioForm) -> Response:
     say(response, prompts, "goodbye")
     response.hangup()
     return xml(response)
+
+
+router.include_router(survey_routes.router)
+router.include_router(survey_routes.sms_router)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hotline.core.clock import Clock, SystemClock
 from hotline.core.database import make_engine, make_sessionmaker
 from hotline.core.settings import Settings, load_settings
+from hotline.surveys.policy import SurveyPolicy, survey_policy
 from hotline.telephony.port import Telephony, make_telephony
 from hotline.triage.policy import TriagePolicy, policy_from_settings
 from transcription.engine import VoskEngine, use_engine
@@ -28,6 +29,7 @@ class WorkerContext:
     telephony: Telephony
     speech: VoskEngine
     policy: TriagePolicy
+    surveys: SurveyPolicy
 
 
 _context: WorkerContext | None = None
@@ -39,6 +41,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> WorkerContext:
     assert settings.models_dir is not None
     engine = make_engine(settings.resolved_database_url)
     speech = VoskEngine(resolve_models(settings.vosk_models, settings.models_dir))
+    policy = policy_from_settings(settings)
     return WorkerContext(
         settings=settings,
         clock=clock or SystemClock(),
@@ -46,7 +49,8 @@ def build(settings: Settings, *, clock: Clock | None = None) -> WorkerContext:
         sessions=make_sessionmaker(engine),
         telephony=make_telephony(settings),
         speech=speech,
-        policy=policy_from_settings(settings),
+        policy=policy,
+        surveys=survey_policy(settings, policy),
     )
 
 

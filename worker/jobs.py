@@ -10,6 +10,9 @@ from rq import get_current_job
 from hotline.core.database import unit_of_work
 from hotline.notifications import service as notifications
 from hotline.routing import escalation
+from hotline.surveys import service as surveys
+from hotline.surveys.models import SurveyAttempt
+from hotline.telephony import pacing
 from hotline.telephony.download import RecordingRejected, RecordingUnavailable
 from hotline.telephony.port import TelephonyError
 from hotline.transcripts import service as transcripts
@@ -109,3 +112,51 @@ def escalation_sweep() -> dict[str, Any]:
     with unit_of_work(ctx.sessions) as session:
         moved = escalation.sweep(session=session, clock=ctx.clock, policy=ctx.policy)
     return {"escalated": moved}
+
+
+def survey_sweep() -> dict[str, Any]:
+    """Claim the callback surveys that are due and queue one call job for each."""
+    ctx = context.current()
+    with unit_of_work(ctx.sessions) as session:
+        claimed = surveys.claim_due(session=session, clock=ctx.clock)
+        return {"calls": [attempt.id for attempt in claimed]}
+
+
+def place_survey_call(attempt_id: int) -> dict[str, Any]:
+    """Dial one survey attempt, keeping to the calls-per-second limit shared by all workers."""
+    ctx = context.current()
+    with unit_of_work(ctx.sessions) as session:
+        attempt = session.get(SurveyAttempt, attempt_id)
+        if attempt is None or attempt.call_sid is not None or attempt.ended_at is not None:
+            return {"attempt": attempt_id, "skipped": "already placed"}
+        phone, survey_id = attempt.survey.phone, attempt.survey_id
+    base = ctx.settings.public_base_url + "/ivr/survey"
+    job = get_current_job()
+    waited = 0.0
+    if job is not None:
+        waited = pacing.wait_turn(job.connection, ctx.settings.calls_per_second)
+    try:
+        sid = ctx.telephony.place_call(
+            phone,
+            f"{base}/start?attempt={attempt_id}",
+            f"{base}/status?attempt={attempt_id}",
+            detect_machine=True,
+        )
+    except TelephonyError as error:
+        with unit_of_work(ctx.sessions) as session:
+            attempt = session.get(SurveyAttempt, attempt_id)
+            assert attempt is not None
+            surveys.call_failed(
+                session=session,
+                clock=ctx.clock,
+                policy=ctx.surveys,
+                attempt=attempt,
+                error=str(error),
+            )
+        return {"attempt": attempt_id, "survey": survey_id, "error": str(error)}
+    with unit_of_work(ctx.sessions) as session:
+        attempt = session.get(SurveyAttempt, attempt_id)
+        assert attempt is not None
+        if attempt.call_sid is None:
+            surveys.call_placed(attempt=attempt, call_sid=sid)
+    return {"attempt": attempt_id, "survey": survey_id, "sid": sid, "waited": round(waited, 3)}

@@ -73,16 +73,18 @@ def relay_once(
 
 
 SWEEP_FUNCTION = "worker.jobs.escalation_sweep"
+SURVEY_SWEEP_FUNCTION = "worker.jobs.survey_sweep"
+SURVEY_SWEEP_SECONDS = 15.0
 
 
-def enqueue_sweep(*, redis: Redis, clock: Clock, settings: Settings) -> bool:
-    """Queue this interval's escalation sweep; every relay may call it, it is queued once."""
-    interval = max(settings.escalation_interval_seconds, 1.0)
-    slot = int(clock.now().timestamp() // interval)
+def _enqueue_periodic(redis: Redis, function: str, name: str, interval: float, now: float) -> bool:
+    """Queue one run of a periodic job per interval, however many relays ask."""
+    interval = max(interval, 1.0)
+    slot = int(now // interval)
     try:
         queue("default", redis).enqueue_call(
-            SWEEP_FUNCTION,
-            job_id=f"escalation-sweep-{slot}",
+            function,
+            job_id=f"{name}-{slot}",
             unique=True,
             timeout=JOB_TIMEOUT_SECONDS,
             result_ttl=int(interval) * 10,
@@ -90,9 +92,27 @@ def enqueue_sweep(*, redis: Redis, clock: Clock, settings: Settings) -> bool:
     except DuplicateJobError:
         return False
     except (RedisError, OSError):
-        log.warning("Redis unavailable; the escalation sweep waits", exc_info=True)
+        log.warning("Redis unavailable; the %s waits", name, exc_info=True)
         return False
     return True
+
+
+def enqueue_sweep(*, redis: Redis, clock: Clock, settings: Settings) -> bool:
+    """Queue this interval's escalation sweep; every relay may call it, it is queued once."""
+    return _enqueue_periodic(
+        redis,
+        SWEEP_FUNCTION,
+        "escalation-sweep",
+        settings.escalation_interval_seconds,
+        clock.now().timestamp(),
+    )
+
+
+def enqueue_survey_sweep(*, redis: Redis, clock: Clock) -> bool:
+    """Queue this interval's survey sweep (due callbacks become call jobs), once."""
+    return _enqueue_periodic(
+        redis, SURVEY_SWEEP_FUNCTION, "survey-sweep", SURVEY_SWEEP_SECONDS, clock.now().timestamp()
+    )
 
 
 def start_scheduler(redis: Redis) -> RQScheduler:
@@ -126,6 +146,7 @@ def run_forever(
     while not should_stop():
         scheduler_pass(scheduler)
         enqueue_sweep(redis=redis, clock=clock, settings=settings)
+        enqueue_survey_sweep(redis=redis, clock=clock)
         try:
             moved = relay_once(sessions=sessions, redis=redis, clock=clock, settings=settings)
         except Exception:  # keep relaying through database hiccups; the rows are still there

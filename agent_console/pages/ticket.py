@@ -157,6 +157,7 @@ def act(
                 session=session,
                 clock=request.app.state.clock,
                 policy=request.app.state.policy,
+                surveys=request.app.state.survey_policy,
                 actor=viewer.actor,
                 ticket=ticket,
                 action=chosen,

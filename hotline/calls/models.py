@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hotline.core.columns import timestamp
 from hotline.core.database import Base
 
+SURVEY_INTENT = "survey"  # an outbound callback, not an intake call
+
 
 class CallStatus(StrEnum):
     """Twilio's call statuses, as reported by the status callback."""

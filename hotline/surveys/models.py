@@ -39,7 +39,8 @@ class Survey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
-    queue_entry_id: Mapped[int | None] = mapped_column(ForeignKey("queue_entries.id"), unique=True)
+    # For a missed call: the call that ended before a report was taken (one callback per call).
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), unique=True)
     round: Mapped[int] = mapped_column(Integer, default=1)  # a reopened ticket is surveyed again
     phone: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(8), default="zh-CN")

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from hotline.calls.models import Call
 from hotline.core.clock import Clock, utc
 from hotline.core.persistence import get_or_insert
 from hotline.notifications import service as notifications
 from hotline.outbox import service as outbox
-from hotline.queue.models import QueueEntry
 from hotline.surveys.models import (
     Survey,
     SurveyAnswer,
@@ -57,7 +57,7 @@ def latest_for(*, session: Session, ticket_ids: list[int]) -> dict[int, Survey]:
 def schedule_after_closure(
     *, session: Session, clock: Clock, policy: SurveyPolicy, ticket: Ticket
 ) -> Survey | None:
-    """Plan the 回访 call: after the delay, in calling hours; never withheld or opted-out numbers."""
+    """Plan the 回访 call after the delay, in calling hours; never withheld or opted-out numbers."""
     if not notifications.may_text_resident(session=session, phone=ticket.caller):
         return None
     existing = open_survey(session=session, ticket_id=ticket.id)
@@ -84,18 +84,18 @@ def schedule_after_closure(
 
 
 def schedule_missed_call(
-    *, session: Session, clock: Clock, policy: SurveyPolicy, entry: QueueEntry
+    *, session: Session, clock: Clock, policy: SurveyPolicy, call: Call
 ) -> Survey | None:
-    """Offer a caller who gave up waiting (or hung up before recording) to take their report."""
-    if not notifications.may_text_resident(session=session, phone=entry.from_number):
+    """Offer a caller who gave up waiting, or hung up before reporting, to take their report."""
+    if not notifications.may_text_resident(session=session, phone=call.from_number):
         return None
 
     def build() -> Survey:
         return Survey(
             kind=SurveyKind.MISSED_CALL,
-            queue_entry_id=entry.id,
-            phone=entry.from_number,
-            language=entry.language or "zh-CN",
+            call_id=call.id,
+            phone=call.from_number,
+            language=call.language or "zh-CN",
             status=SurveyStatus.SCHEDULED,
             attempts=0,
             next_attempt_at=_first_slot(policy, clock.now()),
@@ -104,7 +104,7 @@ def schedule_missed_call(
 
     survey, _ = get_or_insert(
         session=session,
-        find=lambda: session.scalar(select(Survey).where(Survey.queue_entry_id == entry.id)),
+        find=lambda: session.scalar(select(Survey).where(Survey.call_id == call.id)),
         build=build,
     )
     return survey
@@ -202,7 +202,9 @@ def call_failed(
 ) -> Survey:
     """The provider refused the call: count it as a failed attempt."""
     attempt.error = error[:2000]
-    return _close_attempt(session=session, clock=clock, policy=policy, attempt=attempt, result="failed")
+    return _close_attempt(
+        session=session, clock=clock, policy=policy, attempt=attempt, result="failed"
+    )
 
 
 def call_status(
@@ -223,7 +225,9 @@ def call_status(
         return attempt.survey
     given = answers(session=session, call_sid=attempt.call_sid or "")
     result = call_result(status, attempt.answered_by, len(given))
-    return _close_attempt(session=session, clock=clock, policy=policy, attempt=attempt, result=result)
+    return _close_attempt(
+        session=session, clock=clock, policy=policy, attempt=attempt, result=result
+    )
 
 
 def _close_attempt(
@@ -236,7 +240,7 @@ def _close_attempt(
     if survey.status != SurveyStatus.CALLING:
         return survey
     if survey.kind == SurveyKind.CLOSURE and verdict(survey.solved, survey.score) is not None:
-        finish(session=session, clock=clock, survey=survey)
+        finish(session=session, clock=clock, policy=policy, survey=survey)
         return survey
     if survey.kind == SurveyKind.MISSED_CALL and result == "answered":
         survey.status = SurveyStatus.COMPLETED
@@ -245,7 +249,10 @@ def _close_attempt(
     if result not in RETRYABLE and result != "answered":
         result = "failed"
     again = retry_at(
-        now, attempts=survey.attempts, max_attempts=policy.max_attempts, spacing=policy.retry_spacing
+        now,
+        attempts=survey.attempts,
+        max_attempts=policy.max_attempts,
+        spacing=policy.retry_spacing,
     )
     if again is not None:
         survey.status = SurveyStatus.SCHEDULED
@@ -277,7 +284,7 @@ def send_sms_survey(*, session: Session, clock: Clock, survey: Survey) -> None:
     survey.status = SurveyStatus.SMS_SENT
 
 
-def finish(*, session: Session, clock: Clock, survey: Survey) -> str:
+def finish(*, session: Session, clock: Clock, policy: SurveyPolicy, survey: Survey) -> str:
     """Apply the verdict: complete, or reopen the ticket one escalation level up."""
     from hotline.tickets.workflow import reopen_after_survey
 
@@ -289,12 +296,14 @@ def finish(*, session: Session, clock: Clock, survey: Survey) -> str:
         ticket = session.get(Ticket, survey.ticket_id)
         if ticket is not None:
             survey.reopened = reopen_after_survey(
-                session=session, clock=clock, ticket=ticket, survey=survey
+                session=session, clock=clock, ticket=ticket, survey=survey, timezone=policy.timezone
             )
     return outcome
 
 
-def sms_reply(*, session: Session, clock: Clock, phone: str, body: str) -> Survey | None:
+def sms_reply(
+    *, session: Session, clock: Clock, policy: SurveyPolicy, phone: str, body: str
+) -> Survey | None:
     """A reply to the SMS survey: 1 solved, 2 not solved; anything else is ignored."""
     value = {"1": "yes", "2": "no"}.get(body.strip()[:1])
     survey = session.scalar(
@@ -305,7 +314,7 @@ def sms_reply(*, session: Session, clock: Clock, phone: str, body: str) -> Surve
     if survey is None or value is None:
         return None
     survey.solved = value
-    finish(session=session, clock=clock, survey=survey)
+    finish(session=session, clock=clock, policy=policy, survey=survey)
     return survey
 
 
@@ -321,3 +330,25 @@ def overdue_calls(*, session: Session, before: datetime) -> Sequence[SurveyAttem
 def started_at(attempt: SurveyAttempt) -> datetime:
     """When the attempt started, timezone-aware."""
     return utc(attempt.started_at)
+
+
+def comment_heard(*, session: Session, clock: Clock, call_sid: str, text: str) -> Survey | None:
+    """The transcript of a resident's recorded comment: kept on the survey and as a note."""
+    from hotline.tickets.models import TicketNote
+
+    attempt = attempt_by_sid(session=session, call_sid=call_sid)
+    if attempt is None:
+        return None
+    survey = attempt.survey
+    survey.comment = text[:2000] or survey.comment
+    if survey.ticket_id is not None and text:
+        session.add(
+            TicketNote(
+                ticket_id=survey.ticket_id,
+                author="survey",
+                visibility="internal",
+                body=f"resident's comment on the callback: {text[:2000]}",
+                created_at=clock.now(),
+            )
+        )
+    return survey

@@ -11,6 +11,10 @@ from typing import Protocol
 from hotline.core.settings import Settings
 from hotline.telephony.download import FetchedRecording, download, media_url
 
+REST_TIMEOUT_SECONDS = 15.0
+RESIDENT_PLUGINS = "hotline.residents"
+RING_SECONDS = 30
+
 
 class TelephonyError(RuntimeError):
     """The provider refused or failed a request; the message says why."""
@@ -29,6 +33,10 @@ class Telephony(Protocol):
 
     def connect_agent(self, agent_number: str, queue_name: str) -> str:
         """Ring an agent and bridge them to the front of a queue; returns the call SID."""
+        ...
+
+    def place_call(self, to: str, url: str, status_callback: str, detect_machine: bool) -> str:
+        """Call a resident; the call fetches `url` when answered; returns the call SID."""
         ...
 
 
@@ -58,10 +66,37 @@ class TwilioTelephony(_Recordings):
     def client(self) -> object:
         """The REST client, created on first use (no connection at import or start-up)."""
         if self._client is None:
-            from twilio.rest import Client
+            from hotline.telephony.rest import make_client
 
-            self._client = Client(self.settings.twilio_account_sid, self.settings.twilio_auth_token)
+            self._client = make_client(
+                self.settings.twilio_account_sid,
+                self.settings.twilio_auth_token,
+                self.settings.twilio_api_base_url,
+                timeout=REST_TIMEOUT_SECONDS,
+            )
         return self._client
+
+    def place_call(self, to: str, url: str, status_callback: str, detect_machine: bool) -> str:
+        """calls.create with the survey URL, status events and answering-machine detection."""
+        from twilio.base.exceptions import TwilioException
+
+        options: dict[str, object] = {
+            "to": to,
+            "from_": self.settings.twilio_number,
+            "url": url,
+            "method": "POST",
+            "status_callback": status_callback,
+            "status_callback_method": "POST",
+            "status_callback_event": ["initiated", "ringing", "answered", "completed"],
+            "timeout": RING_SECONDS,
+        }
+        if detect_machine:
+            options["machine_detection"] = "Enable"
+        try:
+            call = self.client().calls.create(**options)  # type: ignore[attr-defined]
+        except TwilioException as error:
+            raise TelephonyError(f"Twilio refused the call to {to}: {error}") from error
+        return str(call.sid)
 
     def send_sms(self, to: str, body: str) -> str:
         """messages.create from the hotline's number."""
@@ -128,6 +163,16 @@ class SimulatorTelephony(_Recordings):
         with self._lock, self.call_log.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
         return sid
+
+    def place_call(self, to: str, url: str, status_callback: str, detect_machine: bool) -> str:
+        """Hand the call to the simulated resident registered under `hotline.residents`."""
+        from importlib.metadata import entry_points
+
+        found = entry_points(group=RESIDENT_PLUGINS)
+        if not found:
+            raise TelephonyError("no simulated resident is installed (hotline.residents)")
+        resident = next(iter(found)).load()
+        return str(resident(self.settings, to, url, status_callback, detect_machine))
 
 
 def make_telephony(settings: Settings) -> Telephony:

@@ -12,6 +12,7 @@ from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
 from hotline.notifications import service as notifications
 from hotline.routing import service as routing
+from hotline.surveys.policy import SurveyPolicy
 from hotline.tickets import service as tickets
 from hotline.tickets import workflow
 from hotline.tickets.categories import Category
@@ -42,6 +43,7 @@ def perform(
     session: Session,
     clock: Clock,
     policy: TriagePolicy,
+    surveys: SurveyPolicy,
     actor: Actor,
     ticket: Ticket,
     action: TicketAction,
@@ -76,7 +78,12 @@ def perform(
         )
     if action is TicketAction.CLOSE:
         return workflow.close(
-            session=session, clock=clock, ticket=ticket, actor=actor.name, note=note
+            session=session,
+            clock=clock,
+            surveys=surveys,
+            ticket=ticket,
+            actor=actor.name,
+            note=note,
         )
     if action is TicketAction.REOPEN:
         if note is None:

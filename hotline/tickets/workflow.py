@@ -5,11 +5,16 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from hotline.core.clock import Clock, utc
+from hotline.grids import service as grids
+from hotline.grids.models import Role, UnitLevel
 from hotline.notifications import service as notifications
 from hotline.sla.policy import extend_for_pause
+from hotline.surveys import service as survey_service
+from hotline.surveys.models import Survey
+from hotline.surveys.policy import SurveyPolicy
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Ticket, TicketEvent
-from hotline.tickets.transitions import TicketAction
+from hotline.tickets.transitions import TicketAction, TicketStatus
 from hotline.triage.policy import TriagePolicy
 
 
@@ -83,9 +88,15 @@ def resolve(
 
 
 def close(
-    *, session: Session, clock: Clock, ticket: Ticket, actor: str, note: str | None = None
+    *,
+    session: Session,
+    clock: Clock,
+    surveys: SurveyPolicy,
+    ticket: Ticket,
+    actor: str,
+    note: str | None = None,
 ) -> TicketEvent:
-    """The supervisor confirms the resolution (办结); the resident's callback follows."""
+    """The supervisor confirms the resolution (办结); the resident's callback is scheduled."""
     event = tickets.transition(
         session=session,
         clock=clock,
@@ -95,7 +106,51 @@ def close(
         reason=note,
     )
     ticket.closed_at = clock.now()
+    survey_service.schedule_after_closure(
+        session=session, clock=clock, policy=surveys, ticket=ticket
+    )
     return event
+
+
+def reopen_after_survey(
+    *, session: Session, clock: Clock, ticket: Ticket, survey: Survey, timezone: str
+) -> bool:
+    """The resident says it is not solved: reopen one level up and tell the team and supervisor."""
+    if ticket.status not in (TicketStatus.CLOSED, TicketStatus.RESOLVED, TicketStatus.ANSWERED):
+        return False
+    ticket.escalation_level += 1
+    tickets.transition(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action=TicketAction.REOPEN,
+        actor="survey",
+        reason=f"callback survey: solved={survey.solved or '-'}, score={survey.score or '-'}"
+        + (f", comment: {survey.comment}" if survey.comment else ""),
+        rule="survey-not-solved",
+    )
+    ticket.resolved_at = None
+    ticket.closed_at = None
+    ticket.accepted_at = None
+    recipients = [ticket.assignee] if ticket.assignee else []
+    anchor = ticket.team or ticket.grid
+    town = grids.ancestor(session=session, unit=anchor, level=UnitLevel.TOWN) if anchor else None
+    if town is not None:
+        recipients += [
+            m
+            for m in grids.list_members(session=session, unit_id=town.id)
+            if m.role == Role.SUPERVISOR and m not in recipients
+        ]
+    for member in recipients:
+        notifications.notify_member(
+            session=session,
+            clock=clock,
+            ticket=ticket,
+            member=member,
+            kind="reopened",
+            timezone=timezone,
+        )
+    return True
 
 
 def reopen(

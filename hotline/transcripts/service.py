@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from hotline.calls import intake
 from hotline.calls import service as calls
-from hotline.calls.models import DownloadStatus
+from hotline.calls.models import SURVEY_INTENT, DownloadStatus
 from hotline.core.clock import Clock
 from hotline.core.errors import NotFound
 from hotline.core.persistence import get_or_insert
+from hotline.surveys import service as surveys
 from hotline.telephony.download import FetchedRecording
 from hotline.tickets import service as tickets
 from hotline.tickets.transitions import TicketStatus
@@ -122,6 +123,11 @@ def save_transcript(
     )
     if created:
         call = calls.get_or_raise(session=session, call_id=recording.call_id)
+        if call.intent == SURVEY_INTENT:  # a resident's comment on a callback, not a new report
+            surveys.comment_heard(
+                session=session, clock=clock, call_sid=call.call_sid, text=result.text
+            )
+            return transcript
         ticket = intake.ensure_ticket(session=session, clock=clock, policy=policy, call=call)
         if result.status != TranscriptStatus.OK:
             tickets.flag_for_listening(

@@ -37,6 +37,7 @@ class Script:
     queue_waits: int = 2
     queue_wait_seconds: int = 30
     queue_result: str = "hangup"  # bridged | hangup
+    hang_up_when_keys_run_out: bool = False
 
 
 @dataclass
@@ -86,6 +87,8 @@ class SimulatedCall:
         number: str = "+861012345",
         timeout: float = WEBHOOK_TIMEOUT_SECONDS,
         deliveries: int = 1,
+        direction: str = "inbound",
+        extra_params: dict[str, str] | None = None,
     ) -> None:
         self.config = config
         self.validator = RequestValidator(auth_token)
@@ -95,6 +98,8 @@ class SimulatedCall:
         self.number = number
         self.timeout = timeout
         self.deliveries = deliveries
+        self.direction = direction
+        self.extra_params = extra_params or {}
         self.call_sid = "CA" + secrets.token_hex(16)
         self.started = time.monotonic()
 
@@ -104,12 +109,13 @@ class SimulatedCall:
             "ApiVersion": "2010-04-01",
             "CallSid": self.call_sid,
             "CallStatus": "in-progress",
-            "Direction": "inbound",
+            "Direction": self.direction,
             "From": self.caller,
             "To": self.number,
             "Caller": self.caller,
             "Called": self.number,
         }
+        params.update(self.extra_params)
         params.update(extra or {})
         return params
 
@@ -181,6 +187,8 @@ class SimulatedCall:
                 continue
             elif verb.tag == "Gather":
                 result.said.extend(child.text or "" for child in verb if child.tag == "Say")
+                if not keys and script.hang_up_when_keys_run_out:
+                    return None
                 pressed = keys.popleft() if keys else None
                 if pressed or verb.get("actionOnEmptyResult") == "true":
                     action = urljoin(url, verb.get("action") or url)
