@@ -12,6 +12,7 @@ from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
 from hotline.core.migrate import upgrade
 from hotline.core.settings import ConfigurationError, load_settings
 from hotline.grids import command as grids_command
+from hotline.metrics import command as report_command
 from hotline.users import command as users_command
 
 COMMAND_PLUGINS = "hotline.commands"
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
     grids_command.register(commands)
     users_command.register(commands)
+    report_command.register(commands)
     for plugin in sorted(entry_points(group=COMMAND_PLUGINS), key=lambda e: e.name):
         plugin.load()(commands)
     return parser

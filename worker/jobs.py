@@ -118,7 +118,7 @@ def survey_sweep() -> dict[str, Any]:
     """Claim the callback surveys that are due and queue one call job for each."""
     ctx = context.current()
     with unit_of_work(ctx.sessions) as session:
-        claimed = surveys.claim_due(session=session, clock=ctx.clock)
+        claimed = surveys.claim_due(session=session, clock=ctx.clock, policy=ctx.surveys)
         return {"calls": [attempt.id for attempt in claimed]}
 
 

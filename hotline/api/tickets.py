@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, Field
 
 from hotline.api.deps import SessionDep, TokenDep
-from hotline.core.errors import NotFound
+from hotline.core.errors import Conflict, NotFound
+from hotline.tickets import desk
 from hotline.tickets import service as tickets
 from hotline.tickets.categories import Category
 from hotline.tickets.schemas import TicketDetail, TicketPage, ticket_detail, ticket_list
-from hotline.tickets.transitions import TicketStatus
+from hotline.tickets.transitions import InvalidTransition, TicketAction, TicketStatus
+from hotline.users.permissions import SYSTEM_ACTOR
 
 router = APIRouter(prefix="/api/v1", tags=["tickets"])
 
@@ -47,4 +51,38 @@ def get_ticket(reference: str, session: SessionDep, _token: TokenDep) -> TicketD
         ticket = tickets.get_by_reference_or_raise(session=session, reference=reference)
     except NotFound as error:
         raise HTTPException(404, str(error)) from error
+    return ticket_detail(session=session, ticket=ticket)
+
+
+class ActionIn(BaseModel):
+    """A lifecycle action, exactly as the console would take it."""
+
+    action: Literal["dispatch", "accept", "resolve", "close", "reopen", "return", "answer"]
+    note: str = Field("", max_length=4000)
+
+
+@router.post("/tickets/{reference}/actions", response_model=TicketDetail)
+def act(
+    reference: str, body: ActionIn, request: Request, session: SessionDep, _token: TokenDep
+) -> TicketDetail:
+    """Move a ticket by the same rules as the console; 409 when the status does not allow it."""
+    state = request.app.state
+    try:
+        ticket = tickets.get_by_reference_or_raise(session=session, reference=reference)
+        with session.begin_nested():
+            desk.perform(
+                session=session,
+                clock=state.clock,
+                policy=state.policy,
+                surveys=state.survey_policy,
+                actor=SYSTEM_ACTOR,
+                ticket=ticket,
+                action=TicketAction(body.action),
+                note=body.note,
+            )
+    except NotFound as error:
+        raise HTTPException(404, str(error)) from error
+    except (InvalidTransition, Conflict) as error:
+        raise HTTPException(409, str(error)) from error
+    session.refresh(ticket)
     return ticket_detail(session=session, ticket=ticket)

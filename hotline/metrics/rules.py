@@ -13,7 +13,7 @@ def rate(numerator: int, denominator: int) -> float | None:
 
 @dataclass(frozen=True)
 class TeamFigures:
-    """One grid team's counts over a period."""
+    """One group's counts over a period (a grid team, community, town or category)."""
 
     code: str
     name: str
@@ -21,9 +21,18 @@ class TeamFigures:
     responded_in_time: int
     response_decided: int
     overdue: int
-    surveyed: int = 0
+    solved_answers: int = 0  # surveys that answered "was it solved?"
     solved: int = 0
+    scored: int = 0  # surveys that gave a 1-5 score
     satisfied: int = 0
+    volume: int = 0
+
+    def __add__(self, other: TeamFigures) -> TeamFigures:
+        return TeamFigures(
+            self.code,
+            self.name,
+            *(getattr(self, f) + getattr(other, f) for f in COUNTS),
+        )
 
     @property
     def response_rate(self) -> float | None:
@@ -32,13 +41,26 @@ class TeamFigures:
 
     @property
     def resolution_rate(self) -> float | None:
-        """Answered "solved", of surveyed tickets."""
-        return rate(self.solved, self.surveyed)
+        """Answered "solved", of surveyed tickets that answered the question."""
+        return rate(self.solved, self.solved_answers)
 
     @property
     def satisfaction_rate(self) -> float | None:
-        """Scored 4 or 5, of surveyed tickets."""
-        return rate(self.satisfied, self.surveyed)
+        """Scored 4 or 5, of surveyed tickets that gave a score."""
+        return rate(self.satisfied, self.scored)
+
+
+COUNTS = (
+    "dispatched",
+    "responded_in_time",
+    "response_decided",
+    "overdue",
+    "solved_answers",
+    "solved",
+    "scored",
+    "satisfied",
+    "volume",
+)
 
 
 def rank_key(team: TeamFigures) -> tuple[float, float, float, int]:

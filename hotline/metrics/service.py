@@ -1,9 +1,10 @@
-"""Dashboard figures read from the database within an actor's scope."""
+"""The judged figures read from the database: per grid team, community, town or category."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, select
@@ -13,12 +14,15 @@ from hotline.calls.models import Call
 from hotline.grids.models import OrgUnit, UnitLevel
 from hotline.metrics.rules import TeamFigures, ranking, rate
 from hotline.queue.models import QueueEntry, QueueOutcome
+from hotline.surveys.models import Survey, SurveyKind, SurveyStatus
+from hotline.surveys.rules import SATISFIED_SCORES
 from hotline.tickets.models import Ticket
 from hotline.tickets.queries import OPEN, WORKING
 from hotline.users.access import ticket_scope
-from hotline.users.permissions import Actor
+from hotline.users.permissions import SYSTEM_ACTOR, Actor
 
 ANSWER_TARGET_SECONDS = 15
+GROUPS = ("team", "community", "town", "category")
 
 
 @dataclass(frozen=True)
@@ -32,13 +36,26 @@ class Dashboard:
     queue_ended: int
     answer_rate: float | None
     answered_within_target_rate: float | None
-    response_rate: float | None
-    resolution_rate: float | None
-    satisfaction_rate: float | None
+    totals: TeamFigures
     teams: list[TeamFigures]
     best: list[TeamFigures]
     worst: list[TeamFigures]
     period_days: int
+
+    @property
+    def response_rate(self) -> float | None:
+        """Over the period, every team together."""
+        return self.totals.response_rate
+
+    @property
+    def resolution_rate(self) -> float | None:
+        """Over the period, every team together."""
+        return self.totals.resolution_rate
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """Over the period, every team together."""
+        return self.totals.satisfaction_rate
 
 
 def _local_midnight(now: datetime, timezone: str) -> datetime:
@@ -51,7 +68,9 @@ def calls_by_hour(*, session: Session, now: datetime, timezone: str) -> list[int
     start = _local_midnight(now, timezone)
     hours = [0] * 24
     stamps = session.scalars(
-        select(Call.started_at).where(Call.started_at >= start, Call.started_at <= now)
+        select(Call.started_at).where(
+            Call.started_at >= start, Call.started_at <= now, Call.intent.is_distinct_from("survey")
+        )
     ).all()
     zone = ZoneInfo(timezone)
     for stamp in stamps:
@@ -59,43 +78,133 @@ def calls_by_hour(*, session: Session, now: datetime, timezone: str) -> list[int
     return hours
 
 
-def team_figures(
-    *, session: Session, actor: Actor, since: datetime, now: datetime
+def _count(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _units(session: Session) -> dict[int, OrgUnit]:
+    return {unit.id: unit for unit in session.scalars(select(OrgUnit)).all()}
+
+
+def _ancestor(units: dict[int, OrgUnit], unit_id: int | None, level: str) -> OrgUnit | None:
+    seen = 0
+    while unit_id is not None and seen < 10:
+        unit = units.get(unit_id)
+        if unit is None:
+            return None
+        if unit.level == level:
+            return unit
+        unit_id, seen = unit.parent_id, seen + 1
+    return None
+
+
+def figures(
+    *,
+    session: Session,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    group: str = "team",
+    actor: Actor = SYSTEM_ACTOR,
 ) -> list[TeamFigures]:
-    """Counts per grid team for tickets dispatched since a moment."""
+    """Counts behind the three rates, grouped; definitions in docs/rates.md.
+
+    A ticket is judged against the grid team it was first dispatched to.
+    """
+    if group not in GROUPS:
+        raise ValueError(f"group must be one of {', '.join(GROUPS)}")
+    judged = func.coalesce(Ticket.first_team_id, Ticket.team_id)
+    in_period = and_(Ticket.dispatched_at >= since, Ticket.dispatched_at < until)
     decided = and_(
+        in_period,
         Ticket.response_due_at.is_not(None),
-        (Ticket.accepted_at.is_not(None)) | (Ticket.response_due_at < now),
+        Ticket.accepted_at.is_not(None) | (Ticket.response_due_at < until),
     )
-    in_time = and_(Ticket.accepted_at.is_not(None), Ticket.accepted_at <= Ticket.response_due_at)
-    overdue = and_(Ticket.status.in_(WORKING), Ticket.due_at < now)
-    stmt = (
+    in_time = and_(decided, Ticket.accepted_at <= Ticket.response_due_at)
+    tickets = select(
+        judged,
+        Ticket.category,
+        _count(and_(Ticket.created_at >= since, Ticket.created_at < until)),
+        _count(in_period),
+        _count(in_time),
+        _count(decided),
+        _count(and_(Ticket.status.in_(WORKING), Ticket.due_at < now)),
+    ).group_by(judged, Ticket.category)
+    done = and_(
+        Survey.kind == SurveyKind.CLOSURE,
+        Survey.status == SurveyStatus.COMPLETED,
+        Survey.completed_at >= since,
+        Survey.completed_at < until,
+    )
+    surveys = (
         select(
-            OrgUnit.code,
-            OrgUnit.name_zh,
-            func.count(Ticket.id),
-            func.sum(case((in_time, 1), else_=0)),
-            func.sum(case((decided, 1), else_=0)),
-            func.sum(case((overdue, 1), else_=0)),
+            judged,
+            Ticket.category,
+            _count(Survey.solved.is_not(None)),
+            _count(Survey.solved == "yes"),
+            _count(Survey.score.is_not(None)),
+            _count(Survey.score.in_(SATISFIED_SCORES)),
         )
-        .join(OrgUnit, OrgUnit.id == Ticket.team_id)
-        .where(Ticket.dispatched_at >= since, OrgUnit.level == UnitLevel.GRID)
-        .group_by(OrgUnit.code, OrgUnit.name_zh)
+        .join(Ticket, Ticket.id == Survey.ticket_id)
+        .where(done)
+        .group_by(judged, Ticket.category)
     )
     scope = ticket_scope(actor)
     if scope is not None:
-        stmt = stmt.where(scope)
-    return [
-        TeamFigures(
-            code=code,
-            name=name,
-            dispatched=dispatched,
-            responded_in_time=int(ok or 0),
-            response_decided=int(dec or 0),
-            overdue=int(late or 0),
+        tickets, surveys = tickets.where(scope), surveys.where(scope)
+    units = _units(session)
+    buckets: dict[str, TeamFigures] = {}
+
+    def key(unit_id: int | None, category: str | None) -> tuple[str, str] | None:
+        if group == "category":
+            name = category or "other"
+            return name, name
+        level = {"team": UnitLevel.GRID, "community": UnitLevel.COMMUNITY}.get(
+            group, UnitLevel.TOWN
         )
-        for code, name, dispatched, ok, dec, late in session.execute(stmt)
-    ]
+        unit = _ancestor(units, unit_id, level)
+        return (unit.code, unit.name_zh) if unit else None
+
+    for unit_id, category, volume, dispatched, ok, dec, late in session.execute(tickets):
+        found = key(unit_id, category)
+        if found is not None:
+            counts = TeamFigures(
+                *found,
+                int(dispatched or 0),
+                int(ok or 0),
+                int(dec or 0),
+                int(late or 0),
+                volume=int(volume or 0),
+            )
+            buckets[found[0]] = _merge(buckets.get(found[0]), counts)
+    for unit_id, category, answered, solved, scored, satisfied in session.execute(surveys):
+        found = key(unit_id, category)
+        if found is not None:
+            counts = TeamFigures(
+                *found,
+                0,
+                0,
+                0,
+                0,
+                int(answered or 0),
+                int(solved or 0),
+                int(scored or 0),
+                int(satisfied or 0),
+            )
+            buckets[found[0]] = _merge(buckets.get(found[0]), counts)
+    return sorted(buckets.values(), key=lambda f: f.code)
+
+
+def _merge(current: TeamFigures | None, more: TeamFigures) -> TeamFigures:
+    return more if current is None else current + more
+
+
+def total(rows: list[TeamFigures], label: str = "all") -> TeamFigures:
+    """Every group together."""
+    result = TeamFigures(label, label, 0, 0, 0, 0)
+    for row in rows:
+        result = result + row
+    return result
 
 
 def dashboard(
@@ -115,23 +224,19 @@ def dashboard(
     queue = session.execute(
         select(
             func.count(),
-            func.sum(case((QueueEntry.outcome == QueueOutcome.ANSWERED, 1), else_=0)),
-            func.sum(
-                case(
-                    (
-                        and_(
-                            QueueEntry.outcome == QueueOutcome.ANSWERED,
-                            QueueEntry.wait_seconds <= ANSWER_TARGET_SECONDS,
-                        ),
-                        1,
-                    ),
-                    else_=0,
+            _count(QueueEntry.outcome == QueueOutcome.ANSWERED),
+            _count(
+                and_(
+                    QueueEntry.outcome == QueueOutcome.ANSWERED,
+                    QueueEntry.wait_seconds <= ANSWER_TARGET_SECONDS,
                 )
             ),
         ).where(QueueEntry.enqueued_at >= start, QueueEntry.outcome != QueueOutcome.WAITING)
     ).one()
     ended, answered, quick = queue[0], int(queue[1] or 0), int(queue[2] or 0)
-    teams = team_figures(session=session, actor=actor, since=now - timedelta(days=days), now=now)
+    teams = figures(
+        session=session, since=now - timedelta(days=days), until=now, now=now, actor=actor
+    )
     best, worst = ranking(teams)
     return Dashboard(
         calls_today=sum(hours),
@@ -141,12 +246,8 @@ def dashboard(
         queue_ended=ended,
         answer_rate=rate(answered, ended),
         answered_within_target_rate=rate(quick, ended),
-        response_rate=rate(
-            sum(t.responded_in_time for t in teams), sum(t.response_decided for t in teams)
-        ),
-        resolution_rate=None,
-        satisfaction_rate=None,
-        teams=sorted(teams, key=lambda t: t.code),
+        totals=total(teams),
+        teams=teams,
         best=best,
         worst=worst,
         period_days=days,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -30,9 +30,11 @@ OPEN = (SurveyStatus.SCHEDULED, SurveyStatus.CALLING)
 
 
 def _first_slot(policy: SurveyPolicy, earliest: datetime) -> datetime:
-    return next_call_time(
+    """The first calling time at or after `earliest`, in UTC like every stored moment."""
+    slot = next_call_time(
         earliest, hours=policy.calling_hours, timezone=policy.timezone, holidays=policy.holidays
     )
+    return slot.astimezone(UTC)
 
 
 def open_survey(*, session: Session, ticket_id: int) -> Survey | None:
@@ -110,9 +112,16 @@ def schedule_missed_call(
     return survey
 
 
-def claim_due(*, session: Session, clock: Clock, limit: int = 500) -> list[SurveyAttempt]:
-    """Turn due surveys into dialing attempts with their call jobs; each survey is claimed once."""
+def claim_due(
+    *, session: Session, clock: Clock, policy: SurveyPolicy, limit: int = 500
+) -> list[SurveyAttempt]:
+    """Turn due surveys into dialing attempts with their call jobs; each survey is claimed once.
+
+    Nothing is claimed outside calling hours, even if calls are overdue (a worker was down).
+    """
     now = clock.now()
+    if _first_slot(policy, now) > now:
+        return []
     due = session.scalars(
         select(Survey.id)
         .where(Survey.status == SurveyStatus.SCHEDULED, Survey.next_attempt_at <= now)

@@ -9,6 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from hotline.surveys import service as surveys
+from hotline.surveys.models import Survey
 from hotline.tickets.models import Ticket
 from hotline.transcripts import queries as transcripts
 from hotline.transcripts.models import Transcript
@@ -40,6 +42,17 @@ class EventOut(BaseModel):
     at: datetime
 
 
+class SurveyOut(BaseModel):
+    """The latest callback survey of a ticket."""
+
+    status: str
+    solved: str | None
+    score: int | None
+    attempts: int
+    round: int
+    reopened: bool
+
+
 class TicketOut(BaseModel):
     """A ticket as the API shows it."""
 
@@ -66,6 +79,7 @@ class TicketOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     transcript: TranscriptOut | None
+    survey: SurveyOut | None
 
 
 class TicketDetail(TicketOut):
@@ -98,7 +112,20 @@ def _transcript(transcript: Transcript | None, *, words: bool) -> TranscriptOut 
     )
 
 
-RELATED = {"grid", "team", "assignee", "duplicate_of", "transcript"}
+RELATED = {"grid", "team", "assignee", "duplicate_of", "transcript", "survey"}
+
+
+def _survey(survey: Survey | None) -> SurveyOut | None:
+    if survey is None:
+        return None
+    return SurveyOut(
+        status=survey.status,
+        solved=survey.solved,
+        score=survey.score,
+        attempts=survey.attempts,
+        round=survey.round,
+        reopened=survey.reopened,
+    )
 
 
 def _fields(ticket: Ticket) -> dict[str, Any]:
@@ -115,10 +142,12 @@ def ticket_list(*, session: Session, tickets: Sequence[Ticket]) -> list[TicketOu
     found = transcripts.latest_by_call(
         session=session, call_ids=[t.call_id for t in tickets if t.call_id is not None]
     )
+    latest = surveys.latest_for(session=session, ticket_ids=[t.id for t in tickets])
     return [
         TicketOut(
             **_fields(t),
             transcript=_transcript(found.get(t.call_id) if t.call_id else None, words=False),
+            survey=_survey(latest.get(t.id)),
         )
         for t in tickets
     ]
@@ -142,6 +171,10 @@ def ticket_detail(*, session: Session, ticket: Ticket) -> TicketDetail:
         for e in ticket.events
     ]
     transcript = found.get(ticket.call_id) if ticket.call_id else None
+    latest = surveys.latest_for(session=session, ticket_ids=[ticket.id])
     return TicketDetail(
-        **_fields(ticket), transcript=_transcript(transcript, words=True), events=events
+        **_fields(ticket),
+        transcript=_transcript(transcript, words=True),
+        survey=_survey(latest.get(ticket.id)),
+        events=events,
     )

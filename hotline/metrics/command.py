@@ -1,0 +1,137 @@
+"""`hotline report`: the three rates, volume, overdue and the grid-team ranking (红黑榜)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from hotline.core.clock import SystemClock
+from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
+from hotline.core.settings import load_settings
+from hotline.metrics import service as metrics
+from hotline.metrics.periods import period_bounds
+from hotline.metrics.rules import TeamFigures, ranking
+
+COLUMNS = (
+    "group",
+    "code",
+    "name",
+    "volume",
+    "dispatched",
+    "response_rate",
+    "resolution_rate",
+    "satisfaction_rate",
+    "overdue",
+    "rank",
+    "responded_in_time",
+    "response_decided",
+    "solved",
+    "solved_answers",
+    "satisfied",
+    "scored",
+)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `report`."""
+    report = commands.add_parser("report", help="response, resolution and satisfaction rates")
+    report.add_argument("--period", choices=["week", "month"], default="week")
+    report.add_argument("--previous", action="store_true", help="the last complete period")
+    report.add_argument("--format", choices=["md", "csv"], default="md")
+    report.add_argument("--group", choices=list(metrics.GROUPS), default="team")
+    report.set_defaults(handler=run)
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def _row(group: str, row: TeamFigures, rank: str) -> list[str]:
+    return [
+        group,
+        row.code,
+        row.name,
+        str(row.volume),
+        str(row.dispatched),
+        _pct(row.response_rate),
+        _pct(row.resolution_rate),
+        _pct(row.satisfaction_rate),
+        str(row.overdue),
+        rank,
+        str(row.responded_in_time),
+        str(row.response_decided),
+        str(row.solved),
+        str(row.solved_answers),
+        str(row.satisfied),
+        str(row.scored),
+    ]
+
+
+def write_csv(out: TextIO, group: str, rows: Sequence[TeamFigures]) -> None:
+    """Totals first, then each group in ranking order."""
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerow(_row("all", metrics.total(list(rows)), ""))
+    best, _ = ranking(rows, size=len(rows))
+    ranked = {row.code: str(n) for n, row in enumerate(best, start=1)}
+    for row in sorted(rows, key=lambda r: (int(ranked.get(r.code, "9999")), r.code)):
+        writer.writerow(_row(group, row, ranked.get(row.code, "")))
+
+
+def write_markdown(out: TextIO, title: str, group: str, rows: Sequence[TeamFigures]) -> None:
+    """A readable report: totals, the ranking's best and worst, then every group."""
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:.1f}%"
+
+    totals = metrics.total(list(rows))
+    out.write(f"# {title}\n\n")
+    out.write(
+        f"- volume (tickets received): {totals.volume}\n"
+        f"- response rate: {pct(totals.response_rate)} "
+        f"({totals.responded_in_time}/{totals.response_decided})\n"
+        f"- resolution rate: {pct(totals.resolution_rate)} "
+        f"({totals.solved}/{totals.solved_answers})\n"
+        f"- satisfaction rate: {pct(totals.satisfaction_rate)} "
+        f"({totals.satisfied}/{totals.scored})\n"
+        f"- overdue now: {totals.overdue}\n\n"
+    )
+    header = f"| {group} | volume | dispatched | response | resolution | satisfaction | overdue |\n"
+    rule = "|---|---:|---:|---:|---:|---:|---:|\n"
+
+    def table(items: Sequence[TeamFigures]) -> None:
+        out.write(header + rule)
+        for r in items:
+            out.write(
+                f"| {r.code} {r.name} | {r.volume} | {r.dispatched} | {pct(r.response_rate)} | "
+                f"{pct(r.resolution_rate)} | {pct(r.satisfaction_rate)} | {r.overdue} |\n"
+            )
+        out.write("\n")
+
+    best, worst = ranking(rows)
+    out.write("## 红榜 (best)\n\n")
+    table(best)
+    out.write("## 黑榜 (needs attention)\n\n")
+    table(worst)
+    out.write(f"## every {group}\n\n")
+    table(rows)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the report for the chosen period."""
+    settings = load_settings()
+    now = SystemClock().now()
+    since, until = period_bounds(args.period, now, settings.timezone, args.previous)
+    engine = make_engine(settings.resolved_database_url)
+    with unit_of_work(make_sessionmaker(engine)) as session:
+        rows = metrics.figures(session=session, since=since, until=until, now=now, group=args.group)
+    engine.dispose()
+    if args.format == "csv":
+        write_csv(sys.stdout, args.group, rows)
+    else:
+        title = f"12345 report {since:%Y-%m-%d} – {until:%Y-%m-%d %H:%M} ({settings.timezone})"
+        write_markdown(sys.stdout, title, args.group, rows)
+    return 0

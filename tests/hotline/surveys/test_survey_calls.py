@@ -1,0 +1,307 @@
+"""Callback surveys answered by the simulator's scripted residents, through worker jobs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from redis import Redis
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from hotline.core.clock import FixedClock
+from hotline.notifications.models import Message
+from hotline.surveys.models import SurveyAttempt
+from tests.conftest import LiveServer
+from tests.hotline.surveys.arrange import call_round, closed_ticket, script_residents, survey_of
+from worker.context import WorkerContext
+
+PHONE = "+8613700000777"
+pytestmark = pytest.mark.slow
+
+
+def answered(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    worker: WorkerContext,
+    redis: Redis,
+    plan: list[dict[str, object]],
+) -> str:
+    settings = live.app.state.settings
+    script_residents(settings, {PHONE: plan})
+    reference = closed_ticket(sessions, clock, settings, 1, PHONE)
+    clock.advance(hours=1)  # the survey delay; 18:30 in Shanghai, inside calling hours
+    assert len(call_round(worker, redis)) == 1
+    return reference
+
+
+def test_solved_and_satisfied_completes_the_survey(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    reference = answered(sessions, clock, live, survey_worker, redis, [{"keys": ["1", "5"]}])
+    survey, ticket = survey_of(session, reference)
+    assert (survey.status, survey.solved, survey.score, survey.attempts) == (
+        "completed",
+        "yes",
+        5,
+        1,
+    )
+    assert ticket.status == "closed" and not survey.reopened
+    attempt = survey.calls[0]
+    assert attempt.outcome == "answered" and attempt.answered_by == "human"
+    assert attempt.call_sid and attempt.call_sid.startswith("CA")
+
+
+@pytest.mark.parametrize(
+    ("keys", "solved", "score"),
+    [(["2", "4"], "no", 4), (["1", "2"], "yes", 2), (["3", "3"], "partly", 3)],
+    ids=["not-solved", "low-score", "partly-low"],
+)
+def test_not_solved_or_unhappy_reopens_one_level_up(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+    keys: list[str],
+    solved: str,
+    score: int,
+) -> None:
+    reference = answered(sessions, clock, live, survey_worker, redis, [{"keys": keys}])
+    survey, ticket = survey_of(session, reference)
+    assert (survey.solved, survey.score, survey.reopened) == (solved, score, True)
+    assert ticket.status == "reopened" and ticket.escalation_level == 1
+    assert ticket.events[-1].rule == "survey-not-solved" and ticket.events[-1].actor == "survey"
+    texts = session.scalars(select(Message).where(Message.kind == "reopened")).all()
+    recipients = {m.recipient for m in texts}
+    assert ticket.assignee is not None and ticket.assignee.phone in recipients
+    assert len(recipients) >= 2  # the assignee and the town supervisor
+
+
+def test_partly_solved_with_a_good_score_completes(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    reference = answered(sessions, clock, live, survey_worker, redis, [{"keys": ["3", "4"]}])
+    survey, ticket = survey_of(session, reference)
+    assert (survey.status, survey.reopened, ticket.status) == ("completed", False, "closed")
+
+
+def test_dtmf_garbage_is_asked_again_and_the_valid_answers_count(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    plan = [{"keys": ["7", "*", "1", "9", "5"]}]
+    reference = answered(sessions, clock, live, survey_worker, redis, plan)
+    survey, _ = survey_of(session, reference)
+    assert (survey.status, survey.solved, survey.score) == ("completed", "yes", 5)
+
+
+def test_hanging_up_after_the_first_answer_keeps_it(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    plan = [{"keys": ["2"], "hang_up_early": True}]
+    reference = answered(sessions, clock, live, survey_worker, redis, plan)
+    survey, ticket = survey_of(session, reference)
+    assert (survey.solved, survey.score, survey.status) == ("no", None, "completed")
+    assert ticket.status == "reopened"
+
+
+def test_hanging_up_before_answering_is_tried_again_later(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    plan = [{"keys": [], "hang_up_early": True}]
+    reference = answered(sessions, clock, live, survey_worker, redis, plan)
+    survey, _ = survey_of(session, reference)
+    assert survey.status == "scheduled" and survey.calls[0].outcome == "no-input"
+
+
+def test_an_answering_machine_gets_a_message_and_a_later_retry(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    reference = answered(sessions, clock, live, survey_worker, redis, [{"answer": "machine"}])
+    survey, ticket = survey_of(session, reference)
+    attempt = survey.calls[0]
+    assert (attempt.outcome, attempt.answered_by) == ("machine", "machine_end_beep")
+    assert survey.status == "scheduled" and survey.solved is None
+    assert ticket.status == "closed"
+
+
+def test_busy_then_answered_on_the_retry(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    plan = [{"answer": "busy"}, {"answer": "human", "keys": ["1", "4"]}]
+    reference = answered(sessions, clock, live, survey_worker, redis, plan)
+    survey, _ = survey_of(session, reference)
+    assert survey.status == "scheduled" and survey.calls[0].outcome == "busy"
+    due = survey.next_attempt_at
+    assert due is not None
+    assert call_round(survey_worker, redis) == []  # not yet: the retry waits its spacing
+    clock.advance(minutes=61)
+    assert len(call_round(survey_worker, redis)) == 1
+    survey, _ = survey_of(session, reference)
+    assert (survey.status, survey.attempts, survey.score) == ("completed", 2, 4)
+    assert [a.outcome for a in survey.calls] == ["busy", "answered"]
+
+
+def test_unreachable_after_the_last_attempt_then_asked_by_sms(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    from tests.conftest import AUTH_TOKEN
+
+    reference = answered(sessions, clock, live, survey_worker, redis, [{"answer": "no-answer"}])
+    for _ in range(2):
+        clock.advance(days=1)  # the next evening, inside calling hours
+        assert len(call_round(survey_worker, redis)) == 1
+    survey, ticket = survey_of(session, reference)
+    assert (survey.status, survey.attempts) == ("sms_sent", 3)
+    assert [a.outcome for a in survey.calls] == ["no-answer"] * 3
+    sms = session.scalars(select(Message).where(Message.kind == "survey")).one()
+    assert sms.recipient == PHONE and ticket.reference in sms.body
+    # The resident replies "2" (not solved) to the hotline's number.
+    import httpx
+    from twilio.request_validator import RequestValidator
+
+    url = f"{live.url}/ivr/sms"
+    params = {"From": PHONE, "To": "+861012345", "Body": "2", "MessageSid": "SM" + "1" * 32}
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+    assert (
+        httpx.post(url, data=params, headers={"X-Twilio-Signature": signature}).status_code == 200
+    )
+    survey, ticket = survey_of(session, reference)
+    assert (survey.status, survey.solved, ticket.status) == ("completed", "no", "reopened")
+
+
+def test_calls_wait_for_calling_hours(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    clock.advance(hours=3, minutes=10)  # closed at 20:40 Shanghai; +1 h would be 21:40
+    reference = closed_ticket(sessions, clock, live.app.state.settings, 1, PHONE)
+    survey, _ = survey_of(session, reference)
+    assert survey.next_attempt_at is not None
+    clock.advance(hours=2)
+    assert call_round(survey_worker, redis) == []  # 22:40: too late to call
+    clock.advance(hours=9, minutes=20)  # 08:00 the next morning
+    assert len(call_round(survey_worker, redis)) == 1
+
+
+def test_withheld_and_opted_out_numbers_are_never_called(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    session: Session,
+) -> None:
+    from hotline.notifications.models import SmsOptOut
+    from hotline.surveys.models import Survey
+
+    with sessions.begin() as s:
+        s.add(SmsOptOut(phone="+8613700000888", created_at=clock.now()))
+    closed_ticket(sessions, clock, live.app.state.settings, 1, "anonymous")
+    closed_ticket(sessions, clock, live.app.state.settings, 2, "+8613700000888")
+    session.rollback()
+    assert session.scalars(select(Survey)).all() == []
+
+
+def test_a_retried_webhook_never_overwrites_an_answer(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    session: Session,
+) -> None:
+    import httpx
+    from twilio.request_validator import RequestValidator
+
+    from hotline.surveys.models import Survey
+    from tests.conftest import AUTH_TOKEN
+
+    closed_ticket(sessions, clock, live.app.state.settings, 1, PHONE)
+    with sessions.begin() as s:
+        survey = s.scalars(select(Survey)).one()
+        attempt = SurveyAttempt(
+            survey_id=survey.id, number=1, outcome="dialing", started_at=clock.now()
+        )
+        survey.status, survey.attempts = "calling", 1
+        s.add(attempt)
+        s.flush()
+        attempt_id = attempt.id
+
+    def post(step: str, digits: str) -> int:
+        url = f"{live.url}/ivr/survey/{step}?attempt={attempt_id}&ask=1"
+        params = {"CallSid": "CA" + "5" * 32, "Digits": digits, "AccountSid": "AC1"}
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+        return httpx.post(url, data=params, headers={"X-Twilio-Signature": signature}).status_code
+
+    assert post("solved", "1") == 200
+    assert post("solved", "1") == 200  # Twilio retried the webhook
+    assert post("solved", "2") == 200  # a second answer to the same question
+    assert post("score", "5") == 200
+    assert post("score", "1") == 200
+    session.rollback()
+    survey = session.scalars(select(Survey)).one()
+    assert (survey.solved, survey.score) == ("yes", 5)
+    forged = httpx.post(
+        f"{live.url}/ivr/survey/score?attempt={attempt_id}",
+        data={"CallSid": "CA" + "5" * 32, "Digits": "1"},
+    )
+    assert forged.status_code == 403
+
+
+def test_a_missing_status_callback_is_not_double_counted(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    reference = answered(sessions, clock, live, survey_worker, redis, [{"keys": ["1", "5"]}])
+    survey, _ = survey_of(session, reference)
+    assert survey.next_attempt_at is None
+    clock.advance(days=2)
+    assert call_round(survey_worker, redis) == []
+    assert timedelta(0) < clock.now() - survey.created_at.replace(tzinfo=clock.now().tzinfo)
