@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from redis import Redis
@@ -44,7 +45,7 @@ def closed_ticket(
         return ticket.reference
 
 
-def script_residents(settings: Settings, plan: dict[str, list[dict[str, Any]]]) -> None:
+def script_residents(settings: Settings, plan: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
     """What each simulated resident does on each call."""
     path = residents_file(settings)
     path.parent.mkdir(parents=True, exist_ok=True)

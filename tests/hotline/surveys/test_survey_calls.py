@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 import pytest
@@ -26,7 +27,7 @@ def answered(
     live: LiveServer,
     worker: WorkerContext,
     redis: Redis,
-    plan: list[dict[str, object]],
+    plan: Sequence[Mapping[str, object]],
 ) -> str:
     settings = live.app.state.settings
     script_residents(settings, {PHONE: plan})
@@ -165,7 +166,7 @@ def test_busy_then_answered_on_the_retry(
     redis: Redis,
     session: Session,
 ) -> None:
-    plan = [{"answer": "busy"}, {"answer": "human", "keys": ["1", "4"]}]
+    plan: list[dict[str, object]] = [{"answer": "busy"}, {"answer": "human", "keys": ["1", "4"]}]
     reference = answered(sessions, clock, live, survey_worker, redis, plan)
     survey, _ = survey_of(session, reference)
     assert survey.status == "scheduled" and survey.calls[0].outcome == "busy"
