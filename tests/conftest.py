@@ -253,3 +253,15 @@ def worker_context(
 def run_jobs(ctx: context.WorkerContext, redis: Redis) -> int:
     """Relay the outbox and work every queued job in this process."""
     return drain(ctx, redis, worker_class=SimpleWorker)
+
+
+@pytest.fixture
+def survey_worker(
+    live: LiveServer, clock: FixedClock, db_engine: Engine
+) -> Iterator[context.WorkerContext]:
+    """Jobs in this process, with the live server's settings (its base URL) and fast pacing."""
+    settings = live.app.state.settings.model_copy(update={"calls_per_second": 200.0})
+    ctx = context.build(settings, clock=clock)
+    context.install(ctx)
+    yield ctx
+    ctx.engine.dispose()
