@@ -22,6 +22,7 @@ from hotline.calls.models import Recording
 from hotline.core.errors import Conflict
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
+from hotline.surveys import service as surveys
 from hotline.tickets import desk
 from hotline.tickets.categories import Category
 from hotline.tickets.models import Ticket, TicketNote
@@ -113,6 +114,7 @@ def ticket_page(
         recordings=recordings,
         transcript=transcript,
         duplicate=ticket.duplicate_of,
+        survey=surveys.latest_for(session=session, ticket_ids=[ticket.id]).get(ticket.id),
         actions=buttons(viewer.actor, ticket),
         timeline=timeline(ticket.events, notes, t),
         categories=[c.value for c in Category],

@@ -125,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     now = SystemClock().now()
     since, until = period_bounds(args.period, now, settings.timezone, args.previous)
+    if not args.previous:
+        until = until + metrics.UP_TO_NOW
     engine = make_engine(settings.resolved_database_url)
     with unit_of_work(make_sessionmaker(engine)) as session:
         rows = metrics.figures(session=session, since=since, until=until, now=now, group=args.group)

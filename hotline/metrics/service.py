@@ -23,6 +23,7 @@ from hotline.users.permissions import SYSTEM_ACTOR, Actor
 
 ANSWER_TARGET_SECONDS = 15
 GROUPS = ("team", "community", "town", "category")
+UP_TO_NOW = timedelta(seconds=1)  # a window ending "now" includes what happened this instant
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,11 @@ def dashboard(
     ).one()
     ended, answered, quick = queue[0], int(queue[1] or 0), int(queue[2] or 0)
     teams = figures(
-        session=session, since=now - timedelta(days=days), until=now, now=now, actor=actor
+        session=session,
+        since=now - timedelta(days=days),
+        until=now + UP_TO_NOW,
+        now=now,
+        actor=actor,
     )
     best, worst = ranking(teams)
     return Dashboard(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import socket
@@ -16,9 +17,10 @@ import httpx
 
 from hotline.core.processes import spawn, stop
 from hotline.core.redis import open_redis
-from hotline.core.settings import load_settings
+from hotline.core.settings import Settings, load_settings
 from ivr.simulator.call import CallResult, NumberConfig, Script, SimulatedCall
 from ivr.simulator.recordings import RecordingServer
+from ivr.simulator.resident import residents_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO_TOKEN = "demo-api-token"
@@ -84,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
     """Start Valkey, web server and worker; place the demo calls; print what became of them."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
     os.environ.setdefault("HOTLINE_API_TOKENS", DEMO_TOKEN)
+    # Call residents back at once and at any hour, so the demo shows the loop whenever it runs.
+    os.environ.setdefault("HOTLINE_SURVEY_DELAY_SECONDS", "0")
+    os.environ.setdefault("HOTLINE_CALLING_HOURS", "00:00-23:59")
     port = _free_port(args.port)
     os.environ["HOTLINE_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     settings = load_settings()
@@ -111,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
         rows = _place_calls(
             recordings, settings.twilio_account_sid, settings.twilio_auth_token, base
         )
-        _report(base, settings.api_tokens[0], rows, args.timeout)
+        done = _report(base, settings.api_tokens[0], rows, args.timeout)
+        _close_and_survey(settings, base, settings.api_tokens[0], done, args.timeout)
         if args.exit:
             return 0
         print(f"\nserving {base}/docs (API token {settings.api_tokens[0]!r}); Ctrl-C stops all")
@@ -145,7 +151,9 @@ def _place_calls(
     return rows
 
 
-def _report(base: str, token: str, rows: list[tuple[DemoCall, CallResult]], timeout: float) -> None:
+def _report(
+    base: str, token: str, rows: list[tuple[DemoCall, CallResult]], timeout: float
+) -> dict[str, dict[str, object]]:
     headers = {"Authorization": f"Bearer {token}"}
     waiting = {demo.caller: result for demo, result in rows}
     done: dict[str, tuple[dict[str, object], float]] = {}
@@ -176,4 +184,54 @@ def _report(base: str, token: str, rows: list[tuple[DemoCall, CallResult]], time
             f"{item['location_code'] or '-'!s:<5} {item['status']!s:<9} {seconds:>5.1f}  "
             f"{transcript['status']!s:<6} {item['team'] or '-'!s:<5} "
             f"{item['assignee'] or '-'!s:<11} {str(text)[:50]}"
+        )
+    return {caller: item for caller, (item, _) in done.items()}
+
+
+SURVEY_ANSWERS = (("1", "5", "solved, 5/5"), ("2", "3", "not solved, 3/5"))
+
+
+def _close_and_survey(
+    settings: Settings, base: str, token: str, done: dict[str, dict[str, object]], timeout: float
+) -> None:
+    """Work two dispatched tickets to closure; the callbacks answer solved and not solved."""
+    headers = {"Authorization": f"Bearer {token}"}
+    chosen = [(caller, item) for caller, item in done.items() if item["status"] == "dispatched"][
+        : len(SURVEY_ANSWERS)
+    ]
+    if not chosen:
+        return
+    plan = {
+        caller: [{"answer": "human", "keys": [solved, score]}]
+        for (caller, _), (solved, score, _) in zip(chosen, SURVEY_ANSWERS, strict=False)
+    }
+    script = residents_file(settings)
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(json.dumps(plan))
+    for _, item in chosen:
+        for action in ("accept", "resolve", "close"):
+            httpx.post(
+                f"{base}/api/v1/tickets/{item['reference']}/actions",
+                json={"action": action, "note": f"demo {action}"},
+                headers=headers,
+                timeout=10,
+            ).raise_for_status()
+    print("\nclosed; the callback survey calls each resident (the survey sweep runs every 15 s)")
+    print(f"{'reference':<12} {'resident says':<16} {'survey':<10} {'status':<9} escalation")
+    deadline = time.monotonic() + timeout
+    for (_, item), (_, _, says) in zip(chosen, SURVEY_ANSWERS, strict=False):
+        body: dict[str, object] = {}
+        while time.monotonic() < deadline:
+            body = httpx.get(
+                f"{base}/api/v1/tickets/{item['reference']}", headers=headers, timeout=5
+            ).json()
+            survey = body.get("survey")
+            if isinstance(survey, dict) and survey["status"] not in ("scheduled", "calling"):
+                break
+            time.sleep(0.5)
+        survey = body.get("survey")
+        state = survey["status"] if isinstance(survey, dict) else "-"
+        print(
+            f"{item['reference']!s:<12} {says:<16} {state!s:<10} {body.get('status')!s:<9} "
+            f"{body.get('escalation_level')}"
         )

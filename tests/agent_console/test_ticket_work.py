@@ -319,3 +319,15 @@ def test_the_dashboard_counts_and_ranks_within_the_supervisors_town(
     teams = console.get("/console/dashboard/teams.csv").text.lstrip("\ufeff").splitlines()
     assert teams[0].startswith("team,name,dispatched,response_rate")
     assert teams[1].startswith("1101-01,") and ",1.0000," in teams[1]
+
+
+def test_the_ticket_page_shows_the_callback_survey(
+    console: TestClient, cases: Cases, session: Session
+) -> None:
+    sign_in(console, "grid_worker")
+    act(console, cases.mine, "accept")
+    act(console, cases.mine, "resolve", "fixed")
+    sign_in(console, "supervisor")
+    act(console, cases.mine, "close")
+    page = console.get(f"/console/tickets/{cases.mine}").text
+    assert '<dd id="survey">待回访' in page
