@@ -233,6 +233,8 @@ def call_status(
             attempt.outcome = status
         return attempt.survey
     given = answers(session=session, call_sid=attempt.call_sid or "")
+    if attempt.survey.kind == SurveyKind.MISSED_CALL:
+        given = {"reached": "yes"}  # a person picked up and heard the offer: that is the callback
     result = call_result(status, attempt.answered_by, len(given))
     return _close_attempt(
         session=session, clock=clock, policy=policy, attempt=attempt, result=result

@@ -306,3 +306,48 @@ def test_a_missing_status_callback_is_not_double_counted(
     clock.advance(days=2)
     assert call_round(survey_worker, redis) == []
     assert timedelta(0) < clock.now() - survey.created_at.replace(tzinfo=clock.now().tzinfo)
+
+
+def test_a_caller_who_gave_up_in_the_queue_is_called_back_and_reports(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+) -> None:
+    import httpx
+    from twilio.request_validator import RequestValidator
+
+    from hotline.calls import service as calls
+    from hotline.queue import service as queue
+    from hotline.surveys.models import Survey
+    from hotline.tickets.models import Ticket
+    from tests.conftest import AUTH_TOKEN
+
+    caller, sid = "+8613700000999", "CA" + "9" * 32
+    # Menu 3 (agent), wait, hang up: a missed call.
+    with sessions.begin() as s:
+        call = calls.get_or_create(
+            session=s, clock=clock, call_sid=sid, from_number=caller, to_number="+861012345"
+        )
+        call.language = "en"
+        queue.enqueue(session=s, clock=clock, call=call)
+    url = f"{live.url}/ivr/status"
+    params = {"CallSid": sid, "From": caller, "CallStatus": "completed", "CallDuration": "30"}
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+    ended = httpx.post(url, data=params, headers={"X-Twilio-Signature": signature})
+    assert ended.status_code == 204
+    session.rollback()
+    missed = session.scalars(select(Survey)).one()
+    assert (missed.kind, missed.phone, missed.status) == ("missed_call", caller, "scheduled")
+    # The callback: press 1 to report, then category 2 (utilities), community 1101, no words.
+    script_residents(
+        live.app.state.settings, {caller: [{"keys": ["1", "2", "1101"], "hang_up_early": False}]}
+    )
+    assert len(call_round(survey_worker, redis)) == 1
+    session.rollback()
+    missed = session.scalars(select(Survey)).one()
+    assert missed.status == "completed" and missed.calls[0].outcome == "answered"
+    ticket = session.scalars(select(Ticket)).one()
+    assert (ticket.caller, ticket.category, ticket.location_code) == (caller, "utilities", "1101")
