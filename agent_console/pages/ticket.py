@@ -115,6 +115,11 @@ def ticket_page(
         transcript=transcript,
         duplicate=ticket.duplicate_of,
         survey=surveys.latest_for(session=session, ticket_ids=[ticket.id]).get(ticket.id),
+        team_members=(
+            grids.list_members(session=session, unit_id=ticket.team.id)
+            if ticket.team is not None and ticket.status == "dispatched"
+            else []
+        ),
         actions=buttons(viewer.actor, ticket),
         timeline=timeline(ticket.events, notes, t),
         categories=[c.value for c in Category],
@@ -200,6 +205,34 @@ def retriage(
         session.refresh(ticket)
         return ticket_page(request, session, viewer, ticket, problem=error.message, status_code=409)
     return _back(ticket, "triage")
+
+
+@router.post("/tickets/{reference}/reassign")
+def reassign(
+    reference: str,
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    member: Annotated[str, Form(max_length=40)],
+) -> Response:
+    """Give a dispatched ticket to another member of its team."""
+    ticket = _ticket(session, viewer, reference)
+    try:
+        with domain_errors(), session.begin_nested():
+            desk.reassign(
+                session=session,
+                clock=request.app.state.clock,
+                policy=request.app.state.policy,
+                actor=viewer.actor,
+                ticket=ticket,
+                member_code=member,
+            )
+    except PageError as error:
+        if error.status_code != 409:
+            raise
+        session.refresh(ticket)
+        return ticket_page(request, session, viewer, ticket, problem=error.message, status_code=409)
+    return _back(ticket, "dispatch")
 
 
 @router.post("/tickets/{reference}/transcript")

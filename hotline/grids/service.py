@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hotline.core.errors import Conflict, NotFound
-from hotline.grids.models import Household, HouseholdPhone, Member, OrgUnit, UnitLevel
+from hotline.grids.models import Household, HouseholdPhone, Member, OrgUnit, Role, UnitLevel
 
 
 def get_unit_by_code(*, session: Session, code: str) -> OrgUnit | None:
@@ -78,3 +78,9 @@ def update_member(*, session: Session, code: str, phone: str, active: bool) -> M
     member.phone = phone
     member.active = active
     return member
+
+
+def supervisors_over(*, session: Session, unit: OrgUnit) -> list[Member]:
+    """The supervisors of the town a unit belongs to (or of the unit itself above town level)."""
+    town = ancestor(session=session, unit=unit, level=UnitLevel.TOWN) or unit
+    return [m for m in list_members(session=session, unit_id=town.id) if m.role == Role.SUPERVISOR]

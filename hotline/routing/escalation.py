@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from hotline.core.clock import Clock
 from hotline.grids import service as grids
-from hotline.grids.models import Role, UnitLevel
 from hotline.notifications import service as notifications
 from hotline.routing.rules import Candidate, least_loaded
 from hotline.routing.service import assign, candidates
@@ -66,11 +65,8 @@ def escalate(*, session: Session, clock: Clock, policy: TriagePolicy, ticket: Ti
         rule=f"overdue-{overdue}",
     )
     recipients = [ticket.assignee] if ticket.assignee else []
-    town = grids.ancestor(session=session, unit=parent, level=UnitLevel.TOWN) or parent
     recipients += [
-        m
-        for m in grids.list_members(session=session, unit_id=town.id)
-        if m.role == Role.SUPERVISOR and m not in recipients
+        m for m in grids.supervisors_over(session=session, unit=parent) if m not in recipients
     ]
     for member in recipients:
         level_name = parent.name_in(member.language)

@@ -343,7 +343,9 @@ def started_at(attempt: SurveyAttempt) -> datetime:
     return utc(attempt.started_at)
 
 
-def comment_heard(*, session: Session, clock: Clock, call_sid: str, text: str) -> Survey | None:
+def comment_heard(
+    *, session: Session, clock: Clock, call_sid: str, text: str, problem: str | None = None
+) -> Survey | None:
     """The transcript of a resident's recorded comment: kept on the survey and as a note."""
     from hotline.tickets.models import TicketNote
 
@@ -352,13 +354,19 @@ def comment_heard(*, session: Session, clock: Clock, call_sid: str, text: str) -
         return None
     survey = attempt.survey
     survey.comment = text[:2000] or survey.comment
-    if survey.ticket_id is not None and text:
+    if survey.ticket_id is not None:
+        body = (
+            f"resident's comment on the callback: {text[:2000]}"
+            if text
+            else f"the resident left a comment on the callback that could not be transcribed "
+            f"({problem or 'nothing heard'}); call them back to hear it"
+        )
         session.add(
             TicketNote(
                 ticket_id=survey.ticket_id,
                 author="survey",
                 visibility="internal",
-                body=f"resident's comment on the callback: {text[:2000]}",
+                body=body,
                 created_at=clock.now(),
             )
         )

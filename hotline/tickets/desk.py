@@ -274,3 +274,42 @@ def create_on_behalf(
         session=session, clock=clock, policy=policy, ticket=ticket, transcript=None
     )
     return ticket
+
+
+def reassign(
+    *,
+    session: Session,
+    clock: Clock,
+    policy: TriagePolicy,
+    actor: Actor,
+    ticket: Ticket,
+    member_code: str,
+) -> TicketEvent:
+    """Give a dispatched (not yet accepted) ticket to another active member of its team."""
+    require(actor, Verb.DISPATCH)
+    tickets.check_allowed(ticket, TicketAction.DISPATCH)
+    if ticket.status != TicketStatus.DISPATCHED or ticket.team is None:
+        raise Conflict("only a dispatched ticket that nobody accepted yet can be reassigned")
+    member = grids.get_member_by_code(session=session, code=member_code)
+    if member is None or member.unit_id != ticket.team.id or not member.active:
+        raise Conflict(f"{member_code} is not an active member of team {ticket.team.code}")
+    before = ticket.assignee.code if ticket.assignee else "-"
+    ticket.assignee = member
+    event = tickets.transition(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action=TicketAction.DISPATCH,
+        actor=actor.name,
+        reason=f"reassigned from {before} to {member.code}",
+        rule="manual-reassign",
+    )
+    notifications.notify_member(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        member=member,
+        kind="dispatch",
+        timezone=policy.calendar.timezone,
+    )
+    return event

@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session
 
 from hotline.core.clock import Clock, utc
 from hotline.grids import service as grids
-from hotline.grids.models import Role, UnitLevel
 from hotline.notifications import service as notifications
 from hotline.sla.policy import extend_for_pause
 from hotline.surveys import service as survey_service
@@ -129,17 +128,12 @@ def reopen_after_survey(
         + (f", comment: {survey.comment}" if survey.comment else ""),
         rule="survey-not-solved",
     )
-    ticket.resolved_at = None
-    ticket.closed_at = None
-    ticket.accepted_at = None
+    _clear_completion(ticket)
     recipients = [ticket.assignee] if ticket.assignee else []
     anchor = ticket.team or ticket.grid
-    town = grids.ancestor(session=session, unit=anchor, level=UnitLevel.TOWN) if anchor else None
-    if town is not None:
+    if anchor is not None:
         recipients += [
-            m
-            for m in grids.list_members(session=session, unit_id=town.id)
-            if m.role == Role.SUPERVISOR and m not in recipients
+            m for m in grids.supervisors_over(session=session, unit=anchor) if m not in recipients
         ]
     for member in recipients:
         notifications.notify_member(
@@ -167,7 +161,12 @@ def reopen(
         actor=actor,
         reason=reason,
     )
+    _clear_completion(ticket)
+    return event
+
+
+def _clear_completion(ticket: Ticket) -> None:
+    """A reopened ticket must be accepted, resolved and closed afresh."""
     ticket.resolved_at = None
     ticket.closed_at = None
     ticket.accepted_at = None
-    return event

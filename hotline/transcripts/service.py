@@ -125,7 +125,11 @@ def save_transcript(
         call = calls.get_or_raise(session=session, call_id=recording.call_id)
         if call.intent == SURVEY_INTENT:  # a resident's comment on a callback, not a new report
             surveys.comment_heard(
-                session=session, clock=clock, call_sid=call.call_sid, text=result.text
+                session=session,
+                clock=clock,
+                call_sid=call.call_sid,
+                text=result.text if result.status == TranscriptStatus.OK else "",
+                problem=result.reason,
             )
             return transcript
         ticket = intake.ensure_ticket(session=session, clock=clock, policy=policy, call=call)

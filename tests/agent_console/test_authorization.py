@@ -142,6 +142,11 @@ POSTS: list[tuple[str, dict[str, str], dict[str, int]]] = [
         expected(agent=403, supervisor=403, grid_worker=403, other_worker=403, admin=303),
     ),
     (
+        "/console/tickets/{mine}/reassign",
+        {"member": "1101-01-02"},
+        expected(agent=303, supervisor=303, grid_worker=403, other_worker=404, admin=403),
+    ),
+    (
         "/console/calls/answer-next",
         {},
         expected(agent=409, supervisor=409, grid_worker=403, other_worker=403, admin=403),

@@ -331,3 +331,32 @@ def test_the_ticket_page_shows_the_callback_survey(
     act(console, cases.mine, "close")
     page = console.get(f"/console/tickets/{cases.mine}").text
     assert '<dd id="survey">待回访' in page
+
+
+def test_a_dispatched_ticket_is_reassigned_within_its_team(
+    console: TestClient, cases: Cases, session: Session
+) -> None:
+    before = ticket(session, cases.mine)
+    assert before.team is not None and before.assignee is not None
+    from hotline.grids import service as grids
+
+    members = [
+        m.code
+        for m in grids.list_members(session=session, unit_id=before.team.id)
+        if m.code != before.assignee.code
+    ]
+    sign_in(console, "agent")
+    answer = console.post(
+        f"/console/tickets/{cases.mine}/reassign",
+        data={"member": members[0], "csrf_token": csrf(console)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    after = ticket(session, cases.mine)
+    assert after.assignee is not None and after.assignee.code == members[0]
+    assert after.events[-1].rule == "manual-reassign"
+    outsider = console.post(
+        f"/console/tickets/{cases.mine}/reassign",
+        data={"member": "1201-01-01", "csrf_token": csrf(console)},
+    )
+    assert outsider.status_code == 409 and "not an active member" in outsider.text
