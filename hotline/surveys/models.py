@@ -26,7 +26,6 @@ class SurveyStatus(StrEnum):
     CALLING = "calling"
     COMPLETED = "completed"
     UNREACHABLE = "unreachable"
-    SMS_SENT = "sms_sent"
     CANCELLED = "cancelled"
 
 
@@ -53,6 +52,7 @@ class Survey(Base):
     reopened: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = timestamp()
     completed_at: Mapped[datetime | None] = timestamp(nullable=True)
+    sms_asked_at: Mapped[datetime | None] = timestamp(nullable=True)  # unreachable: asked by SMS
 
     calls: Mapped[list[SurveyAttempt]] = relationship(
         back_populates="survey", order_by="SurveyAttempt.number"

@@ -292,7 +292,7 @@ def send_sms_survey(*, session: Session, clock: Clock, survey: Survey) -> None:
         body=notifications.render("survey", language, reference=ticket.reference),
         ticket_id=ticket.id,
     )
-    survey.status = SurveyStatus.SMS_SENT
+    survey.sms_asked_at = clock.now()
 
 
 def finish(*, session: Session, clock: Clock, policy: SurveyPolicy, survey: Survey) -> str:
@@ -319,7 +319,11 @@ def sms_reply(
     value = {"1": "yes", "2": "no"}.get(body.strip()[:1])
     survey = session.scalar(
         select(Survey)
-        .where(Survey.phone == phone, Survey.status == SurveyStatus.SMS_SENT)
+        .where(
+            Survey.phone == phone,
+            Survey.status == SurveyStatus.UNREACHABLE,
+            Survey.sms_asked_at.is_not(None),
+        )
         .order_by(Survey.id.desc())
     )
     if survey is None or value is None:

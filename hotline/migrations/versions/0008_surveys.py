@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('reopened', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sms_asked_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_surveys_call_id_calls')),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_surveys_ticket_id_tickets')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_surveys')),

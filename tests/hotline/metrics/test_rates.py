@@ -111,7 +111,7 @@ def fixture_data(sessions: sessionmaker[Session], seeded: None) -> None:
         survey(s, a2, solved="no", score=2, completed=day1 + 70 * H)
         survey(s, a5, solved="partly", score=4, completed=day1 + 5 * H)  # surveyed this week
         survey(s, a5, solved="yes", score=5, completed=MONDAY - 24 * H)  # last week: excluded
-        survey(s, a1, solved=None, score=None, completed=day1 + 80 * H, status="sms_sent")
+        survey(s, a1, solved=None, score=None, completed=day1 + 80 * H, status="unreachable")
         survey(s, a2, solved="yes", score=5, completed=day1 + 80 * H, kind="missed_call")
         # Team B = 1101-02 (town T01)
         b1 = ticket(s, 6, "1101-02", dispatched=day1, accepted_after=H, category="other")

@@ -195,7 +195,8 @@ def test_unreachable_after_the_last_attempt_then_asked_by_sms(
         clock.advance(days=1)  # the next evening, inside calling hours
         assert len(call_round(survey_worker, redis)) == 1
     survey, ticket = survey_of(session, reference)
-    assert (survey.status, survey.attempts) == ("sms_sent", 3)
+    assert (survey.status, survey.attempts) == ("unreachable", 3)
+    assert survey.sms_asked_at is not None
     assert [a.outcome for a in survey.calls] == ["no-answer"] * 3
     sms = session.scalars(select(Message).where(Message.kind == "survey")).one()
     assert sms.recipient == PHONE and ticket.reference in sms.body
