@@ -8,6 +8,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.core.database import unit_of_work
+from hotline.notifications import service as notifications
 from hotline.surveys import service as surveys
 from hotline.surveys.models import SurveyAttempt
 from ivr.flow import CallFlow
@@ -129,10 +130,14 @@ def status(request: Request, form: TwilioForm) -> Response:
 
 @sms_router.post("/sms")
 def inbound_sms(request: Request, form: TwilioForm) -> Response:
-    """A text to the hotline's number: replies 1 / 2 answer the SMS survey."""
+    """A text to the hotline's number: 1 / 2 answer the SMS survey; TD / STOP opts out."""
     require(form, "From")
     state = request.app.state
     with unit_of_work(state.sessions) as session:
+        if notifications.is_opt_out(form.get("Body", "")):
+            notifications.opt_out(session=session, clock=state.clock, phone=form["From"])
+            surveys.cancel_for_phone(session=session, phone=form["From"])
+            return Response(content=str(MessagingResponse()), media_type="application/xml")
         surveys.sms_reply(
             session=session,
             clock=state.clock,

@@ -187,3 +187,21 @@ def mark_failed(*, session: Session, message_id: int, error: str, final: bool) -
         message.error = error[:2000]
         if final:
             message.status = MessageStatus.FAILED
+
+
+OPT_OUT_WORDS = ("TD", "STOP", "UNSUBSCRIBE", "退订")
+
+
+def is_opt_out(body: str) -> bool:
+    """Whether a text asks for no more messages or calls (TD / STOP / 退订)."""
+    return body.strip().upper() in OPT_OUT_WORDS
+
+
+def opt_out(*, session: Session, clock: Clock, phone: str) -> SmsOptOut:
+    """Stop texting (and calling back) this number; asking twice changes nothing."""
+    found, _ = get_or_insert(
+        session=session,
+        find=lambda: session.scalar(select(SmsOptOut).where(SmsOptOut.phone == phone)),
+        build=lambda: SmsOptOut(phone=phone, created_at=clock.now()),
+    )
+    return found

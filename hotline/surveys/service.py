@@ -375,3 +375,13 @@ def comment_heard(
             )
         )
     return survey
+
+
+def cancel_for_phone(*, session: Session, phone: str) -> int:
+    """The resident opted out: no more callbacks to this number; returns how many stopped."""
+    stopped = session.execute(
+        update(Survey)
+        .where(Survey.phone == phone, Survey.status == SurveyStatus.SCHEDULED)
+        .values(status=SurveyStatus.CANCELLED, next_attempt_at=None)
+    )
+    return int(stopped.rowcount or 0)  # type: ignore[attr-defined]

@@ -352,3 +352,29 @@ def test_a_caller_who_gave_up_in_the_queue_is_called_back_and_reports(
     assert missed.status == "completed" and missed.calls[0].outcome == "answered"
     ticket = session.scalars(select(Ticket)).one()
     assert (ticket.caller, ticket.category, ticket.location_code) == (caller, "utilities", "1101")
+
+
+@pytest.mark.parametrize("word", ["TD", "stop", "退订"])
+def test_texting_td_or_stop_cancels_callbacks_and_texts(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    session: Session,
+    word: str,
+) -> None:
+    import httpx
+    from twilio.request_validator import RequestValidator
+
+    from hotline.notifications.models import SmsOptOut
+    from tests.conftest import AUTH_TOKEN
+
+    reference = closed_ticket(sessions, clock, live.app.state.settings, 1, PHONE)
+    url = f"{live.url}/ivr/sms"
+    params = {"From": PHONE, "To": "+861012345", "Body": word, "MessageSid": "SM" + "2" * 32}
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+    for _ in range(2):  # a repeated delivery changes nothing
+        answer = httpx.post(url, data=params, headers={"X-Twilio-Signature": signature})
+        assert answer.status_code == 200 and "<Response" in answer.text
+    survey, _ = survey_of(session, reference)
+    assert survey.status == "cancelled" and survey.next_attempt_at is None
+    assert session.scalars(select(SmsOptOut.phone)).all() == [PHONE]
