@@ -16,6 +16,17 @@ RESIDENT_PLUGINS = "hotline.residents"
 RING_SECONDS = 30
 
 
+def dial_queue(queue_name: str) -> str:
+    """TwiML for the agent's leg: bridge to the caller at the front of the queue."""
+    from twilio.twiml.voice_response import Dial, VoiceResponse
+
+    response = VoiceResponse()
+    dial = Dial()
+    dial.queue(queue_name)
+    response.append(dial)
+    return str(response)
+
+
 class TelephonyError(RuntimeError):
     """The provider refused or failed a request; the message says why."""
 
@@ -113,15 +124,10 @@ class TwilioTelephony(_Recordings):
     def connect_agent(self, agent_number: str, queue_name: str) -> str:
         """calls.create to the agent with TwiML that dequeues the longest-waiting caller."""
         from twilio.base.exceptions import TwilioException
-        from twilio.twiml.voice_response import Dial, VoiceResponse
 
-        response = VoiceResponse()
-        dial = Dial()
-        dial.queue(queue_name)
-        response.append(dial)
         try:
             call = self.client().calls.create(  # type: ignore[attr-defined]
-                to=agent_number, from_=self.settings.twilio_number, twiml=str(response)
+                to=agent_number, from_=self.settings.twilio_number, twiml=dial_queue(queue_name)
             )
         except TwilioException as error:
             raise TelephonyError(f"Twilio could not ring {agent_number}: {error}") from error

@@ -133,3 +133,25 @@ def test_a_survey_call_and_its_signed_status_callbacks(
         assert survey.status == "scheduled" and survey.attempts == 2
     finally:
         ctx.engine.dispose()
+
+
+def test_answer_next_rings_the_agent_with_dial_queue(
+    settings: Settings, emulator: Emulator
+) -> None:
+    adapter = TwilioTelephony(twilio_settings(settings, emulator))
+    sid = adapter.connect_agent("+8613900000001", "hotline-agents")
+    assert SIDS.match(sid)
+    calls = emulator.get("Calls")["calls"]
+    assert isinstance(calls, list)
+    call = next(c for c in calls if c["sid"] == sid)
+    assert (call["to"], call["from"]) == ("+8613900000001", NUMBER)
+
+
+def test_the_agents_leg_dials_the_queue() -> None:
+    import xml.etree.ElementTree as ET
+
+    from hotline.telephony.port import dial_queue
+
+    root = ET.fromstring(dial_queue("hotline-agents"))
+    queue = root.find("Dial/Queue")
+    assert queue is not None and queue.text == "hotline-agents"
