@@ -38,6 +38,11 @@ GETS: list[tuple[str, dict[str, int]]] = [
     ("/console/tickets?status=dispatched&sort=due&overdue=1", everyone(200)),
     ("/console/tickets.csv", everyone(200)),
     ("/console/inbox/counts", everyone(200)),
+    ("/console/inbox/list?inbox=overdue", everyone(200)),
+    ("/console/static/htmx.min.js", {**everyone(200), ANON: 200}),
+    ("/console/static/console.css", {**everyone(200), ANON: 200}),
+    ("/console/static/..%2F..%2Fpyproject.toml", {**everyone(404), ANON: 404}),
+    ("/console/static/htmx.LICENSE.txt", {**everyone(404), ANON: 404}),
     (
         "/console/tickets/{review}",
         expected(agent=200, supervisor=404, grid_worker=404, other_worker=404, admin=200),
