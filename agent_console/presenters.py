@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,6 +48,11 @@ def buttons(actor: Actor, ticket: Ticket) -> list[str]:
     return [a.value for a in possible if a in ACTION_VERBS and actor.may(ACTION_VERBS[a])]
 
 
+def _action_name(translate: Callable[..., str], action: str) -> str:
+    name = translate("action." + action)
+    return action if name == "action." + action else name
+
+
 def timeline(
     events: Sequence[TicketEvent], notes: Sequence[TicketNote], t: object
 ) -> list[TimelineItem]:
@@ -57,7 +62,7 @@ def timeline(
         TimelineItem(
             at=e.created_at,
             actor=e.actor,
-            title=f"{e.action} → {translate('status.' + e.to_status)}",
+            title=f"{_action_name(translate, e.action)} → {translate('status.' + e.to_status)}",
             body=e.reason,
         )
         for e in events
