@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
 from hotline.core.clock import SystemClock
 from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
 from hotline.core.settings import load_settings
@@ -128,9 +130,17 @@ def run(args: argparse.Namespace) -> int:
     if not args.previous:
         until = until + metrics.UP_TO_NOW
     engine = make_engine(settings.resolved_database_url)
-    with unit_of_work(make_sessionmaker(engine)) as session:
-        rows = metrics.figures(session=session, since=since, until=until, now=now, group=args.group)
-    engine.dispose()
+    try:
+        with unit_of_work(make_sessionmaker(engine)) as session:
+            rows = metrics.figures(
+                session=session, since=since, until=until, now=now, group=args.group
+            )
+    except (OperationalError, ProgrammingError) as error:
+        reason = str(error.orig).splitlines()[0]
+        print(f"error: cannot read the database ({reason}); run `hotline init`", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
     if args.format == "csv":
         write_csv(sys.stdout, args.group, rows)
     else:

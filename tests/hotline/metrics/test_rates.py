@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -228,3 +229,17 @@ def test_report_command_prints_the_rate_columns(backend: Backend, seeded: None) 
         timeout=60,
     )
     assert "红榜" in markdown.stdout and "satisfaction rate" in markdown.stdout
+
+
+def test_report_on_an_uninitialised_database_says_what_to_do(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_") or "TEST" in k}
+    env["HOTLINE_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "hotline.cli", "report"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "run `hotline init`" in done.stderr and "Traceback" not in done.stderr
