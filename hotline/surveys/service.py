@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Call
-from hotline.core.clock import Clock, utc
+from hotline.core.clock import Clock
 from hotline.core.persistence import get_or_insert
 from hotline.notifications import service as notifications
 from hotline.outbox import service as outbox
@@ -331,20 +330,6 @@ def sms_reply(
     survey.solved = value
     finish(session=session, clock=clock, policy=policy, survey=survey)
     return survey
-
-
-def overdue_calls(*, session: Session, before: datetime) -> Sequence[SurveyAttempt]:
-    """Attempts still dialing or ringing long after they started (a lost status callback)."""
-    return session.scalars(
-        select(SurveyAttempt).where(
-            SurveyAttempt.ended_at.is_(None), SurveyAttempt.started_at < before
-        )
-    ).all()
-
-
-def started_at(attempt: SurveyAttempt) -> datetime:
-    """When the attempt started, timezone-aware."""
-    return utc(attempt.started_at)
 
 
 def comment_heard(

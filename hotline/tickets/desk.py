@@ -190,19 +190,6 @@ def merge_into(
     )
 
 
-def open_statuses() -> tuple[TicketStatus, ...]:
-    """Statuses in which a ticket still needs work."""
-    return (
-        TicketStatus.RECEIVED,
-        TicketStatus.TRIAGED,
-        TicketStatus.DISPATCHED,
-        TicketStatus.ACCEPTED,
-        TicketStatus.RETURNED,
-        TicketStatus.REOPENED,
-        TicketStatus.RESOLVED,
-    )
-
-
 def create_on_behalf(
     *,
     session: Session,
