@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hotline.core.phones import E164_PATTERN, is_e164
 from hotline.grids.models import Role, UnitLevel
 from hotline.tickets.categories import Category
 
-E164 = r"^\+[1-9][0-9]{6,14}$"
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
 
 SECTIONS: dict[str, UnitLevel | None] = {
@@ -58,7 +58,7 @@ class MemberIn(Strict):
     unit: str
     name: str = Field(min_length=1, max_length=100)
     role: Role
-    phone: str = Field(pattern=E164)
+    phone: str = Field(pattern=E164_PATTERN)
     language: Literal["zh-CN", "en", "ko"] = "zh-CN"
     active: bool = True
     categories: list[Category] = Field(default_factory=list)
@@ -76,9 +76,8 @@ class HouseholdIn(Strict):
     @field_validator("phones")
     @classmethod
     def _e164(cls, phones: list[str]) -> list[str]:
-        import re
 
-        bad = [phone for phone in phones if not re.match(E164, phone)]
+        bad = [phone for phone in phones if not is_e164(phone)]
         if bad:
             raise ValueError(f"not E.164 phone numbers: {', '.join(bad)}")
         return list(dict.fromkeys(phones))

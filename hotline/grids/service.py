@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hotline.core.errors import Conflict, NotFound
+from hotline.core.phones import is_e164
 from hotline.grids.models import Household, HouseholdPhone, Member, OrgUnit, Role, UnitLevel
 
 
@@ -65,15 +65,12 @@ def get_member_by_code(*, session: Session, code: str) -> Member | None:
     return session.scalar(select(Member).where(Member.code == code))
 
 
-PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
-
-
 def update_member(*, session: Session, code: str, phone: str, active: bool) -> Member:
     """Change a member's phone or take them off duty (an admin's edit in the console)."""
     member = get_member_by_code(session=session, code=code)
     if member is None:
         raise NotFound(f"no member {code}")
-    if not PHONE.match(phone):
+    if not is_e164(phone):
         raise Conflict("phone: an E.164 number such as +8613800000000")
     member.phone = phone
     member.active = active

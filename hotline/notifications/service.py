@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from hotline.core.clock import Clock, utc
 from hotline.core.persistence import get_or_insert
+from hotline.core.phones import is_e164
 from hotline.grids.models import Member
 from hotline.notifications.models import Message, MessageStatus, SmsOptOut
 from hotline.outbox import service as outbox
@@ -22,7 +22,6 @@ from hotline.tickets.models import Ticket
 
 TEMPLATES = Path(__file__).with_name("templates.yaml")
 SEND_FUNCTION = "worker.jobs.send_message"
-E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 DATE_FORMATS = {"zh-CN": "%m月%d日 %H:%M", "en": "%b %d %H:%M", "ko": "%m월 %d일 %H:%M"}
 
 
@@ -112,7 +111,7 @@ def queue_sms(
 
 def may_text_resident(*, session: Session, phone: str) -> bool:
     """Not withheld, a real number, and not opted out."""
-    if not E164.match(phone or ""):
+    if not is_e164(phone):
         return False
     return session.scalar(select(SmsOptOut).where(SmsOptOut.phone == phone)) is None
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy.orm import Session
 
 from hotline.core.clock import Clock
 from hotline.core.errors import Conflict, NotFound
+from hotline.core.phones import is_e164
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
 from hotline.notifications import service as notifications
@@ -26,7 +25,6 @@ from hotline.users.access import require
 from hotline.users.permissions import Actor, Verb
 
 NOTE_VISIBILITY = ("internal", "resident")
-PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 ACTION_VERBS = {
     TicketAction.DISPATCH: Verb.DISPATCH,
     TicketAction.ACCEPT: Verb.ACCEPT,
@@ -205,7 +203,7 @@ def create_on_behalf(
 ) -> Ticket:
     """A ticket typed by an agent with the caller on the line; answered ones close at once."""
     require(actor, Verb.CREATE)
-    if not PHONE.match(caller):
+    if not is_e164(caller):
         raise Conflict("caller: an E.164 number such as +8613800000000")
     if category not in {c.value for c in Category}:
         raise Conflict(f"unknown category {category!r}")

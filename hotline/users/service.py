@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from hotline.core.clock import Clock
 from hotline.core.errors import Conflict, NotFound
+from hotline.core.phones import is_e164
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
 from hotline.users import sessions
@@ -19,7 +20,6 @@ from hotline.users.models import User, UserRole
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
-PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 CONSOLE_LANGUAGES = ("zh-CN", "en")
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of "no such user" equal to "wrong password".
@@ -55,7 +55,7 @@ def create(
     """Add a user; grid workers must belong to a grid team, supervisors to a town or district."""
     if language not in CONSOLE_LANGUAGES:
         raise InvalidUser(f"language: one of {', '.join(CONSOLE_LANGUAGES)}")
-    if phone and not PHONE.match(phone):
+    if phone and not is_e164(phone):
         raise InvalidUser("phone: an E.164 number such as +8613800000000")
     if not USERNAME.match(username):
         raise InvalidUser("username: 2-64 lower-case letters, digits, '.', '_' or '-'")
