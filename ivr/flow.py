@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
@@ -13,7 +11,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline.calls import intake
 from hotline.calls import service as calls
 from hotline.calls.models import Call, LocationSource
-from hotline.core.clock import Clock, utc
+from hotline.core.clock import Clock
 from hotline.core.settings import Settings
 from hotline.grids import service as grids
 from hotline.grids.models import OrgUnit
@@ -26,7 +24,7 @@ from hotline.tickets.transitions import TicketStatus, public_status
 from hotline.triage import service as triage
 from hotline.triage.policy import TriagePolicy
 from ivr.catalog import DEFAULT_LANGUAGE, LANGUAGE_DIGITS, Catalog, catalog, languages
-from ivr.twiml import gather_digits, record_description, say, spoken_digits
+from ivr.twiml import gather_digits, record_description, say, spoken_date, spoken_digits
 
 MENU_ATTEMPTS = 3  # the first prompt and two re-prompts
 LOCATION_ATTEMPTS = 2
@@ -299,17 +297,13 @@ class CallFlow:
                     team=ticket.team.name_in(self.catalog.language),
                 )
             if ticket.due_at is not None:
-                say(response, self.catalog, "status_due", date=self._date(ticket.due_at))
+                say(
+                    response,
+                    self.catalog,
+                    "status_due",
+                    date=spoken_date(self.catalog, ticket.due_at, self.settings.timezone),
+                )
         return self._ask("menu", "main_menu", 1, response=response)
-
-    def _date(self, moment: datetime) -> str:
-        local = utc(moment).astimezone(ZoneInfo(self.settings.timezone))
-        return self.catalog.text(
-            "date_format",
-            month=str(local.month),
-            day=str(local.day),
-            month_name=local.strftime("%B"),
-        )
 
     def choose_location(self, digits: str, attempt: int) -> VoiceResponse:
         """Check the community code; after two misses go on with the location unknown."""

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import Record, VoiceResponse
 
 from hotline.calls import service as calls
 from hotline.calls.models import SURVEY_INTENT, Call
-from hotline.core.clock import Clock, utc
+from hotline.core.clock import Clock
 from hotline.core.settings import Settings
-from hotline.notifications.service import templates
+from hotline.notifications.service import language_of, templates
 from hotline.surveys import service as surveys
 from hotline.surveys.models import SurveyAttempt, SurveyKind
 from hotline.surveys.rules import SCORE_DIGITS, SOLVED_DIGITS
 from hotline.tickets.models import Ticket
 from ivr.catalog import DEFAULT_LANGUAGE, Catalog, catalog, languages
-from ivr.twiml import gather_digits, say
+from ivr.twiml import gather_digits, say, spoken_date
 
 QUESTION_ATTEMPTS = 3
 COMMENT_SECONDS = 30
@@ -87,28 +85,19 @@ class SurveyFlow:
         category = "other"
         if ticket is not None and ticket.category:
             category = ticket.category
-        names = templates()[self._sms_language()]["categories"]
+        names = templates()[language_of(self.survey.language)]["categories"]
         say(
             response,
             self.catalog,
             "survey_intro",
             category=str(names.get(category, category)),
-            date=self._date(ticket.created_at if ticket else self.clock.now()),
+            date=spoken_date(
+                self.catalog,
+                ticket.created_at if ticket else self.clock.now(),
+                self.settings.timezone,
+            ),
         )
         return self._ask(response, "solved", "survey_solved", 1)
-
-    def _sms_language(self) -> str:
-        language = self.survey.language
-        return language if language in templates() else "zh-CN"
-
-    def _date(self, moment: datetime) -> str:
-        local = utc(moment).astimezone(ZoneInfo(self.settings.timezone))
-        return self.catalog.text(
-            "date_format",
-            month=str(local.month),
-            day=str(local.day),
-            month_name=local.strftime("%B"),
-        )
 
     def _ask(
         self, response: VoiceResponse, step: str, prompt: str, attempt: int, preface: str = ""

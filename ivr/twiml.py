@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from fastapi import Response
 from twilio.twiml.voice_response import Gather, Record, VoiceResponse
 
+from hotline.core.clock import utc
 from ivr.catalog import Catalog
 
 
@@ -52,6 +56,17 @@ def record_description(action: str, status_callback: str) -> Record:
 def spoken_digits(reference: str) -> str:
     """Read a reference such as 2026-000123 digit by digit."""
     return ", ".join(ch for ch in reference if ch.isdigit())
+
+
+def spoken_date(catalog: Catalog, moment: datetime, timezone: str) -> str:
+    """A stored moment as the caller's language says a date, in the hotline's time zone."""
+    local = utc(moment).astimezone(ZoneInfo(timezone))
+    return catalog.text(
+        "date_format",
+        month=str(local.month),
+        day=str(local.day),
+        month_name=local.strftime("%B"),
+    )
 
 
 def xml(response: VoiceResponse) -> Response:
