@@ -29,6 +29,11 @@ def _percent(value: float | None) -> str:
 _env.filters["percent"] = _percent
 
 
+def client_address(request: Request) -> str | None:
+    """The browser's address as the server sees it (behind a proxy: uvicorn --proxy-headers)."""
+    return request.client.host if request.client else None
+
+
 def local_time(request: Request, moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A stored UTC moment in the hotline's time zone."""
     if moment is None:

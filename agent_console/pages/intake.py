@@ -11,7 +11,7 @@ from sqlalchemy import select
 from agent_console.auth import FormViewerDep, ViewerDep
 from agent_console.errors import domain_errors
 from agent_console.presenters import phones
-from agent_console.web import render
+from agent_console.web import client_address, render
 from hotline.api.deps import SessionDep
 from hotline.audit import service as audit
 from hotline.calls.models import Call
@@ -121,7 +121,7 @@ def caller_view(phone: str, request: Request, session: SessionDep, viewer: Viewe
         username=viewer.user.username,
         action="view_caller",
         detail=phone,
-        client=request.client.host if request.client else None,
+        client=client_address(request),
     )
     return render(
         request,

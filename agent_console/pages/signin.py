@@ -17,7 +17,7 @@ from agent_console.auth import (
     set_cookie,
 )
 from agent_console.i18n import LANGUAGES, translator
-from agent_console.web import render
+from agent_console.web import client_address, render
 from hotline.api.deps import SessionDep
 from hotline.audit import service as audit
 from hotline.users import sessions as console_sessions
@@ -77,7 +77,7 @@ def login(
     next_url = _safe_next(next)
     if not login_token_ok(request, csrf_token):
         return _login_page(request, next_url=next_url, problem=t("login.expired"), status=403)
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request) or "unknown"
     clock = request.app.state.clock
     try:
         user = sign_in(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -15,34 +16,24 @@ from agent_console.auth import FormViewerDep, Viewer, ViewerDep
 from agent_console.errors import PageError, domain_errors
 from agent_console.i18n import translator
 from agent_console.presenters import buttons, phone_for, timeline
-from agent_console.web import render
+from agent_console.web import client_address, render
 from hotline.api.deps import SessionDep
 from hotline.audit import service as audit
 from hotline.calls.models import Recording
-from hotline.core.errors import Conflict
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
 from hotline.surveys import service as surveys
 from hotline.tickets import desk
 from hotline.tickets.categories import Category
 from hotline.tickets.models import Ticket, TicketNote
-from hotline.tickets.transitions import InvalidTransition, TicketAction
+from hotline.tickets.transitions import TicketAction
 from hotline.transcripts.queries import latest_by_call
 from hotline.triage.config import TriageLevel
 from hotline.users.access import require, visible_ticket
 from hotline.users.permissions import Verb
 
 router = APIRouter()
-MESSAGES = {
-    "triage": "✓",
-    "note": "✓",
-    "transcript": "✓",
-    "merge": "✓",
-}
-
-
-def _client(request: Request) -> str | None:
-    return request.client.host if request.client else None
+SAVED = frozenset({"triage", "note", "transcript", "merge"})  # ?done= values shown as "saved"
 
 
 def _ticket(session: Session, viewer: Viewer, reference: str) -> Ticket:
@@ -70,7 +61,7 @@ def ticket_page(
             username=viewer.user.username,
             action="view_phone",
             ticket_id=ticket.id,
-            client=_client(request),
+            client=client_address(request),
         )
     recordings = (
         session.scalars(
@@ -96,7 +87,7 @@ def ticket_page(
     )
     done = request.query_params.get("done")
     flash = t("action." + done) + " ✓" if done in {a.value for a in TicketAction} else None
-    if done in MESSAGES:
+    if done in SAVED:
         flash = t("common.save") + " ✓"
     grid_units = grids.list_units(session=session, level=UnitLevel.GRID)
     if viewer.actor.scope is not None:
@@ -134,6 +125,27 @@ def _back(ticket: Ticket, done: str) -> RedirectResponse:
     return RedirectResponse(f"/console/tickets/{ticket.reference}?done={done}", status_code=303)
 
 
+def _change(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    ticket: Ticket,
+    change: Callable[[], object],
+    *,
+    done: str,
+) -> Response:
+    """Apply a change in a savepoint; a refused one shows the ticket again with the reason (409)."""
+    try:
+        with domain_errors(), session.begin_nested():
+            change()
+    except PageError as error:
+        if error.status_code != 409:
+            raise
+        session.refresh(ticket)
+        return ticket_page(request, session, viewer, ticket, problem=error.message, status_code=409)
+    return _back(ticket, done)
+
+
 @router.get("/tickets/{reference}", response_class=HTMLResponse)
 def detail(reference: str, request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
     """The ticket page (404 for tickets outside the viewer's scope)."""
@@ -158,22 +170,24 @@ def act(
         raise PageError(400, f"unknown action {action!r}") from None
     with domain_errors():
         require(viewer.actor, desk.ACTION_VERBS.get(chosen, Verb.MANAGE_REGISTRY))
-    try:
-        with session.begin_nested():
-            desk.perform(
-                session=session,
-                clock=request.app.state.clock,
-                policy=request.app.state.policy,
-                surveys=request.app.state.survey_policy,
-                actor=viewer.actor,
-                ticket=ticket,
-                action=chosen,
-                note=note,
-            )
-    except (Conflict, InvalidTransition) as error:
-        session.refresh(ticket)
-        return ticket_page(request, session, viewer, ticket, problem=str(error), status_code=409)
-    return _back(ticket, chosen.value)
+    state = request.app.state
+    return _change(
+        request,
+        session,
+        viewer,
+        ticket,
+        lambda: desk.perform(
+            session=session,
+            clock=state.clock,
+            policy=state.policy,
+            surveys=state.survey_policy,
+            actor=viewer.actor,
+            ticket=ticket,
+            action=chosen,
+            note=note,
+        ),
+        done=chosen.value,
+    )
 
 
 @router.post("/tickets/{reference}/triage")
@@ -188,23 +202,22 @@ def retriage(
 ) -> Response:
     """Set category, level and grid by hand; the ticket leaves the triage queue."""
     ticket = _ticket(session, viewer, reference)
-    try:
-        with domain_errors(), session.begin_nested():
-            desk.retriage(
-                session=session,
-                clock=request.app.state.clock,
-                actor=viewer.actor,
-                ticket=ticket,
-                category=category,
-                grid_code=grid or None,
-                level=level,
-            )
-    except PageError as error:
-        if error.status_code != 409:
-            raise
-        session.refresh(ticket)
-        return ticket_page(request, session, viewer, ticket, problem=error.message, status_code=409)
-    return _back(ticket, "triage")
+    return _change(
+        request,
+        session,
+        viewer,
+        ticket,
+        lambda: desk.retriage(
+            session=session,
+            clock=request.app.state.clock,
+            actor=viewer.actor,
+            ticket=ticket,
+            category=category,
+            grid_code=grid or None,
+            level=level,
+        ),
+        done="triage",
+    )
 
 
 @router.post("/tickets/{reference}/reassign")
@@ -217,22 +230,21 @@ def reassign(
 ) -> Response:
     """Give a dispatched ticket to another member of its team."""
     ticket = _ticket(session, viewer, reference)
-    try:
-        with domain_errors(), session.begin_nested():
-            desk.reassign(
-                session=session,
-                clock=request.app.state.clock,
-                policy=request.app.state.policy,
-                actor=viewer.actor,
-                ticket=ticket,
-                member_code=member,
-            )
-    except PageError as error:
-        if error.status_code != 409:
-            raise
-        session.refresh(ticket)
-        return ticket_page(request, session, viewer, ticket, problem=error.message, status_code=409)
-    return _back(ticket, "dispatch")
+    return _change(
+        request,
+        session,
+        viewer,
+        ticket,
+        lambda: desk.reassign(
+            session=session,
+            clock=request.app.state.clock,
+            policy=request.app.state.policy,
+            actor=viewer.actor,
+            ticket=ticket,
+            member_code=member,
+        ),
+        done="dispatch",
+    )
 
 
 @router.post("/tickets/{reference}/transcript")
@@ -329,7 +341,7 @@ def recording_audio(
             action="listen",
             ticket_id=ticket.id,
             detail=recording.recording_sid,
-            client=_client(request),
+            client=client_address(request),
         )
     return FileResponse(
         path,

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from agent_console.auth import ViewerDep
 from agent_console.errors import PageError
 from agent_console.presenters import phones
-from agent_console.web import local_time, render
+from agent_console.web import client_address, local_time, render
 from hotline.api.deps import SessionDep
 from hotline.audit import service as audit
 from hotline.tickets import queries
@@ -93,7 +93,7 @@ def _audit_phones(
             username=viewer.user.username,
             action="view_phones",
             detail=" ".join(refs)[:2000],
-            client=request.client.host if request.client else None,
+            client=client_address(request),
         )
 
 
@@ -232,7 +232,7 @@ def ticket_csv(request: Request, session: SessionDep, viewer: ViewerDep) -> Resp
         username=viewer.user.username,
         action="export",
         detail=f"{len(found)} tickets, {len(unmasked)} numbers unmasked; {_filters_only(request)}",
-        client=request.client.host if request.client else None,
+        client=client_address(request),
     )
     name = f"tickets-{request.app.state.clock.now():%Y%m%d-%H%M}.csv"
     return Response(
