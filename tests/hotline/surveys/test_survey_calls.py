@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hotline.core.clock import FixedClock
 from hotline.notifications.models import Message
 from hotline.surveys.models import SurveyAttempt
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, signed_post
 from tests.hotline.surveys.arrange import call_round, closed_ticket, script_residents, survey_of
 from worker.context import WorkerContext
 
@@ -188,7 +188,6 @@ def test_unreachable_after_the_last_attempt_then_asked_by_sms(
     redis: Redis,
     session: Session,
 ) -> None:
-    from tests.conftest import AUTH_TOKEN
 
     reference = answered(sessions, clock, live, survey_worker, redis, [{"answer": "no-answer"}])
     for _ in range(2):
@@ -201,15 +200,9 @@ def test_unreachable_after_the_last_attempt_then_asked_by_sms(
     sms = session.scalars(select(Message).where(Message.kind == "survey")).one()
     assert sms.recipient == PHONE and ticket.reference in sms.body
     # The resident replies "2" (not solved) to the hotline's number.
-    import httpx
-    from twilio.request_validator import RequestValidator
-
     url = f"{live.url}/ivr/sms"
     params = {"From": PHONE, "To": "+861012345", "Body": "2", "MessageSid": "SM" + "1" * 32}
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
-    assert (
-        httpx.post(url, data=params, headers={"X-Twilio-Signature": signature}).status_code == 200
-    )
+    assert signed_post(url, params).status_code == 200
     survey, ticket = survey_of(session, reference)
     assert (survey.status, survey.solved, ticket.status) == ("completed", "no", "reopened")
 
@@ -256,10 +249,8 @@ def test_a_retried_webhook_never_overwrites_an_answer(
     session: Session,
 ) -> None:
     import httpx
-    from twilio.request_validator import RequestValidator
 
     from hotline.surveys.models import Survey
-    from tests.conftest import AUTH_TOKEN
 
     closed_ticket(sessions, clock, live.app.state.settings, 1, PHONE)
     with sessions.begin() as s:
@@ -275,8 +266,7 @@ def test_a_retried_webhook_never_overwrites_an_answer(
     def post(step: str, digits: str) -> int:
         url = f"{live.url}/ivr/survey/{step}?attempt={attempt_id}&ask=1"
         params = {"CallSid": "CA" + "5" * 32, "Digits": digits, "AccountSid": "AC1"}
-        signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
-        return httpx.post(url, data=params, headers={"X-Twilio-Signature": signature}).status_code
+        return signed_post(url, params).status_code
 
     assert post("solved", "1") == 200
     assert post("solved", "1") == 200  # Twilio retried the webhook
@@ -317,14 +307,10 @@ def test_a_caller_who_gave_up_in_the_queue_is_called_back_and_reports(
     redis: Redis,
     session: Session,
 ) -> None:
-    import httpx
-    from twilio.request_validator import RequestValidator
-
     from hotline.calls import service as calls
     from hotline.queue import service as queue
     from hotline.surveys.models import Survey
     from hotline.tickets.models import Ticket
-    from tests.conftest import AUTH_TOKEN
 
     caller, sid = "+8613700000999", "CA" + "9" * 32
     # Menu 3 (agent), wait, hang up: a missed call.
@@ -336,8 +322,7 @@ def test_a_caller_who_gave_up_in_the_queue_is_called_back_and_reports(
         queue.enqueue(session=s, clock=clock, call=call)
     url = f"{live.url}/ivr/status"
     params = {"CallSid": sid, "From": caller, "CallStatus": "completed", "CallDuration": "30"}
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
-    ended = httpx.post(url, data=params, headers={"X-Twilio-Signature": signature})
+    ended = signed_post(url, params)
     assert ended.status_code == 204
     session.rollback()
     missed = session.scalars(select(Survey)).one()
@@ -362,18 +347,13 @@ def test_texting_td_or_stop_cancels_callbacks_and_texts(
     session: Session,
     word: str,
 ) -> None:
-    import httpx
-    from twilio.request_validator import RequestValidator
-
     from hotline.notifications.models import SmsOptOut
-    from tests.conftest import AUTH_TOKEN
 
     reference = closed_ticket(sessions, clock, live.app.state.settings, 1, PHONE)
     url = f"{live.url}/ivr/sms"
     params = {"From": PHONE, "To": "+861012345", "Body": word, "MessageSid": "SM" + "2" * 32}
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
     for _ in range(2):  # a repeated delivery changes nothing
-        answer = httpx.post(url, data=params, headers={"X-Twilio-Signature": signature})
+        answer = signed_post(url, params)
         assert answer.status_code == 200 and "<Response" in answer.text
     survey, _ = survey_of(session, reference)
     assert survey.status == "cancelled" and survey.next_attempt_at is None

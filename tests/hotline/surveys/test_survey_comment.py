@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from twilio.request_validator import RequestValidator
 
 from hotline.core.clock import FixedClock
 from hotline.surveys.models import Survey
 from hotline.tickets.models import Ticket, TicketNote
 from ivr.simulator.recordings import RecordingServer
-from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, FIXTURES, LiveServer, run_jobs
+from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, FIXTURES, LiveServer, run_jobs, signed_post
 from tests.hotline.surveys.arrange import call_round, closed_ticket, script_residents
 from transcription.engine import VoskEngine, use_engine
 from worker.context import WorkerContext
@@ -54,8 +52,7 @@ def test_the_comment_becomes_a_note_and_no_new_ticket(
             "RecordingUrl": url,
             "RecordingDuration": "4",
         }
-        signature = RequestValidator(AUTH_TOKEN).compute_signature(hook, params)
-        answer = httpx.post(hook, data=params, headers={"X-Twilio-Signature": signature})
+        answer = signed_post(hook, params)
         assert answer.status_code == 200 and "<Hangup" in answer.text
         run_jobs(survey_worker, redis)
     finally:
