@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Call
+from hotline.grids import service as grids
 from hotline.grids.models import OrgUnit, UnitLevel
 from hotline.metrics.rules import TeamFigures, ranking, rate
 from hotline.queue.models import QueueEntry, QueueOutcome
@@ -84,19 +85,8 @@ def _count(condition: Any) -> Any:
 
 
 def _units(session: Session) -> dict[int, OrgUnit]:
+    """Every org unit by id (a few hundred), loaded once per report."""
     return {unit.id: unit for unit in session.scalars(select(OrgUnit)).all()}
-
-
-def _ancestor(units: dict[int, OrgUnit], unit_id: int | None, level: str) -> OrgUnit | None:
-    seen = 0
-    while unit_id is not None and seen < 10:
-        unit = units.get(unit_id)
-        if unit is None:
-            return None
-        if unit.level == level:
-            return unit
-        unit_id, seen = unit.parent_id, seen + 1
-    return None
 
 
 def figures(
@@ -163,7 +153,9 @@ def figures(
         level = {"team": UnitLevel.GRID, "community": UnitLevel.COMMUNITY}.get(
             group, UnitLevel.TOWN
         )
-        unit = _ancestor(units, unit_id, level)
+        start = units.get(unit_id) if unit_id is not None else None
+        # Every unit is loaded, so walking up the parents needs no further queries.
+        unit = grids.ancestor(session=session, unit=start, level=level) if start else None
         return (unit.code, unit.name_zh) if unit else None
 
     for unit_id, category, volume, dispatched, ok, dec, late in session.execute(tickets):
