@@ -8,6 +8,9 @@ from hotline.calls import service as calls
 from hotline.calls.models import Call
 from hotline.core.clock import Clock
 from hotline.notifications import service as notifications
+from hotline.queue import service as queue
+from hotline.queue.models import QueueOutcome
+from hotline.surveys import service as survey_service
 from hotline.surveys.policy import SurveyPolicy
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Ticket
@@ -90,10 +93,6 @@ def _seconds(value: str | None) -> float | None:
 
 def after_hang_up(*, session: Session, clock: Clock, surveys: SurveyPolicy, call: Call) -> None:
     """A caller who gave up in the agent queue, or before reporting, is called back."""
-    from hotline.queue import service as queue
-    from hotline.queue.models import QueueOutcome
-    from hotline.surveys import service as survey_service
-
     queue.caller_gone(session=session, clock=clock, call_sid=call.call_sid)
     entry = queue.get_entry(session=session, call_sid=call.call_sid)
     gave_up_waiting = entry is not None and entry.outcome == QueueOutcome.ABANDONED

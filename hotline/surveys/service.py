@@ -21,7 +21,7 @@ from hotline.surveys.models import (
 )
 from hotline.surveys.policy import SurveyPolicy
 from hotline.surveys.rules import RETRYABLE, call_result, next_call_time, retry_at, verdict
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Ticket, TicketNote
 
 PLACE_CALL_FUNCTION = "worker.jobs.place_survey_call"
 TERMINAL_CALL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
@@ -336,8 +336,6 @@ def comment_heard(
     *, session: Session, clock: Clock, call_sid: str, text: str, problem: str | None = None
 ) -> Survey | None:
     """The transcript of a resident's recorded comment: kept on the survey and as a note."""
-    from hotline.tickets.models import TicketNote
-
     attempt = attempt_by_sid(session=session, call_sid=call_sid)
     if attempt is None:
         return None
