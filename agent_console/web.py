@@ -39,8 +39,6 @@ def local_time(request: Request, moment: datetime | None, fmt: str = "%Y-%m-%d %
     if moment is None:
         return "—"
     zone = ZoneInfo(request.app.state.settings.timezone)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
     return moment.astimezone(zone).strftime(fmt)
 
 

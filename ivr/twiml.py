@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from fastapi import Response
 from twilio.twiml.voice_response import Gather, Record, VoiceResponse
 
-from hotline.core.clock import utc
 from ivr.catalog import Catalog
 
 
@@ -60,7 +59,7 @@ def spoken_digits(reference: str) -> str:
 
 def spoken_date(catalog: Catalog, moment: datetime, timezone: str) -> str:
     """A stored moment as the caller's language says a date, in the hotline's time zone."""
-    local = utc(moment).astimezone(ZoneInfo(timezone))
+    local = moment.astimezone(ZoneInfo(timezone))
     return catalog.text(
         "date_format",
         month=str(local.month),

@@ -13,7 +13,6 @@ from agent_console.i18n import translator
 from agent_console.web import render
 from hotline.api.deps import SessionDep
 from hotline.audit import service as audit
-from hotline.core.clock import utc
 from hotline.core.errors import Conflict
 from hotline.queue import service as queue
 from hotline.queue.models import QueueEntry
@@ -28,7 +27,7 @@ def _waited(request: Request, entries: list[QueueEntry]) -> dict[int, str]:
     now = request.app.state.clock.now()
     out = {}
     for entry in entries:
-        seconds = max(0, int((now - utc(entry.enqueued_at)).total_seconds()))
+        seconds = max(0, int((now - entry.enqueued_at).total_seconds()))
         out[entry.id] = f"{seconds // 60}:{seconds % 60:02d}"
     return out
 

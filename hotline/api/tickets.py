@@ -32,6 +32,8 @@ def list_tickets(
     offset: int = Query(0, ge=0),
 ) -> TicketPage:
     """Tickets newest first, filtered by status, category, caller phone and creation time."""
+    if since is not None and since.tzinfo is None:
+        raise HTTPException(422, "since: give a time zone, such as 2026-11-20T08:00:00+08:00 or …Z")
     found = tickets.list_tickets(
         session=session,
         status=status,

@@ -35,8 +35,3 @@ class FixedClock:
     def advance(self, **delta: float) -> None:
         """Move forward by a timedelta given as keyword arguments."""
         self.current += timedelta(**delta)
-
-
-def utc(value: datetime) -> datetime:
-    """Read a stored datetime as UTC (SQLite drops the zone)."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -6,6 +6,7 @@ import argparse
 import csv
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TextIO
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -44,7 +45,23 @@ def register(commands: argparse._SubParsersAction) -> None:
     report.add_argument("--previous", action="store_true", help="the last complete period")
     report.add_argument("--format", choices=["md", "csv"], default="md")
     report.add_argument("--group", choices=list(metrics.GROUPS), default="team")
+    report.add_argument(
+        "--at",
+        type=_moment,
+        help="report as of this ISO 8601 moment with a zone (default: now)",
+    )
     report.set_defaults(handler=run)
+
+
+def _moment(text: str) -> datetime:
+    """An ISO 8601 moment that names its zone."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 moment: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no zone; add +08:00 or Z")
+    return moment.astimezone(UTC)
 
 
 def _pct(value: float | None) -> str:
@@ -125,7 +142,7 @@ def write_markdown(out: TextIO, title: str, group: str, rows: Sequence[TeamFigur
 def run(args: argparse.Namespace) -> int:
     """Print the report for the chosen period."""
     settings = load_settings()
-    now = SystemClock().now()
+    now = args.at or SystemClock().now()
     since, until = period_bounds(args.period, now, settings.timezone, args.previous)
     if not args.previous:
         until = until + metrics.UP_TO_NOW

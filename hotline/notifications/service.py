@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline.core.clock import Clock, utc
+from hotline.core.clock import Clock
 from hotline.core.persistence import get_or_insert
 from hotline.core.phones import is_e164
 from hotline.grids.models import Member
@@ -41,7 +41,7 @@ def when(moment: datetime | None, language: str, timezone: str) -> str:
     """A deadline as the recipient reads it, in the hotline's time zone."""
     if moment is None:
         return str(templates()[language_of(language)]["no_deadline"])
-    local = utc(moment).astimezone(ZoneInfo(timezone))
+    local = moment.astimezone(ZoneInfo(timezone))
     return local.strftime(DATE_FORMATS.get(language, DATE_FORMATS["zh-CN"]))
 
 

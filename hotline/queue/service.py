@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Call
-from hotline.core.clock import Clock, utc
+from hotline.core.clock import Clock
 from hotline.core.errors import Conflict
 from hotline.core.persistence import get_or_insert
 from hotline.queue.models import QueueEntry, QueueOutcome
@@ -64,7 +64,7 @@ def finish(
     entry.outcome = RESULTS.get(result, QueueOutcome.VOICEMAIL)
     now = clock.now()
     entry.left_at = now
-    waited = int((now - utc(entry.enqueued_at)).total_seconds())
+    waited = int((now - entry.enqueued_at).total_seconds())
     entry.wait_seconds = queue_seconds if queue_seconds is not None else max(0, waited)
     return entry
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from hotline.core.clock import Clock, utc
+from hotline.core.clock import Clock
 from hotline.users.models import ConsoleSession, User
 
 IDLE_LIMIT = timedelta(hours=12)
@@ -35,10 +35,10 @@ def current(*, session: Session, clock: Clock, session_id: str) -> ConsoleSessio
     if row is None:
         return None
     now = clock.now()
-    if now - utc(row.last_seen_at) > IDLE_LIMIT or not row.user.active:
+    if now - row.last_seen_at > IDLE_LIMIT or not row.user.active:
         session.delete(row)
         return None
-    if now - utc(row.last_seen_at) > timedelta(minutes=1):
+    if now - row.last_seen_at > timedelta(minutes=1):
         row.last_seen_at = now
     return row
 
