@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+NO_GROUP = "-"  # tickets not yet dispatched, or handled above the grouping level
+NO_GROUP_NAME = "未派单或不属于此级 (no team at this level)"
+
 
 def rate(numerator: int, denominator: int) -> float | None:
     """A share between 0 and 1, or None when nothing was counted."""
@@ -81,7 +84,7 @@ def ranking(
     teams: Sequence[TeamFigures], size: int = 5
 ) -> tuple[list[TeamFigures], list[TeamFigures]]:
     """Best and worst teams (红榜, 黑榜) among those with work in the period."""
-    active = [t for t in teams if t.dispatched or t.overdue]
+    active = [t for t in teams if (t.dispatched or t.overdue) and t.code != NO_GROUP]
     ordered = sorted(active, key=lambda t: (rank_key(t), t.code), reverse=True)
     best = ordered[:size]
     worst = [t for t in reversed(ordered) if t not in best][:size]

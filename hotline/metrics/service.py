@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from hotline.calls.models import Call
 from hotline.grids import service as grids
 from hotline.grids.models import OrgUnit, UnitLevel
-from hotline.metrics.rules import TeamFigures, ranking, rate
+from hotline.metrics.rules import NO_GROUP, NO_GROUP_NAME, TeamFigures, ranking, rate
 from hotline.queue.models import QueueEntry, QueueOutcome
 from hotline.surveys.models import Survey, SurveyKind, SurveyStatus
 from hotline.surveys.rules import SATISFIED_SCORES
@@ -146,46 +146,49 @@ def figures(
     units = _units(session)
     buckets: dict[str, TeamFigures] = {}
 
-    def key(unit_id: int | None, category: str | None) -> tuple[str, str] | None:
+    def key(unit_id: int | None, category: str | None) -> tuple[str, str]:
         if group == "category":
             name = category or "other"
             return name, name
-        level = {"team": UnitLevel.GRID, "community": UnitLevel.COMMUNITY}.get(
-            group, UnitLevel.TOWN
-        )
         start = units.get(unit_id) if unit_id is not None else None
-        # Every unit is loaded, so walking up the parents needs no further queries.
-        unit = grids.ancestor(session=session, unit=start, level=level) if start else None
-        return (unit.code, unit.name_zh) if unit else None
+        if group == "team":  # a grid team, or a town's triage team: whoever was sent the case
+            unit = start
+        else:
+            # Every unit is loaded, so walking up the parents needs no further queries.
+            level = UnitLevel.COMMUNITY if group == "community" else UnitLevel.TOWN
+            unit = grids.ancestor(session=session, unit=start, level=level) if start else None
+        # Not dispatched yet, or handled above this level: still counted in the totals.
+        return (unit.code, unit.name_zh) if unit else (NO_GROUP, NO_GROUP_NAME)
 
     for unit_id, category, volume, dispatched, ok, dec, late in session.execute(tickets):
         found = key(unit_id, category)
-        if found is not None:
-            counts = TeamFigures(
-                *found,
-                int(dispatched or 0),
-                int(ok or 0),
-                int(dec or 0),
-                int(late or 0),
-                volume=int(volume or 0),
-            )
-            buckets[found[0]] = _merge(buckets.get(found[0]), counts)
+        counts = TeamFigures(
+            *found,
+            int(dispatched or 0),
+            int(ok or 0),
+            int(dec or 0),
+            int(late or 0),
+            volume=int(volume or 0),
+        )
+        buckets[found[0]] = _merge(buckets.get(found[0]), counts)
     for unit_id, category, answered, solved, scored, satisfied in session.execute(surveys):
         found = key(unit_id, category)
-        if found is not None:
-            counts = TeamFigures(
-                *found,
-                0,
-                0,
-                0,
-                0,
-                int(answered or 0),
-                int(solved or 0),
-                int(scored or 0),
-                int(satisfied or 0),
-            )
-            buckets[found[0]] = _merge(buckets.get(found[0]), counts)
-    return sorted(buckets.values(), key=lambda f: f.code)
+        counts = TeamFigures(
+            *found,
+            0,
+            0,
+            0,
+            0,
+            int(answered or 0),
+            int(solved or 0),
+            int(scored or 0),
+            int(satisfied or 0),
+        )
+        buckets[found[0]] = _merge(buckets.get(found[0]), counts)
+    nothing = TeamFigures(NO_GROUP, NO_GROUP_NAME, 0, 0, 0, 0)
+    if buckets.get(NO_GROUP) == nothing:  # only old undispatched tickets: no row for them
+        del buckets[NO_GROUP]
+    return sorted(buckets.values(), key=lambda f: (f.code == NO_GROUP, f.code))
 
 
 def _merge(current: TeamFigures | None, more: TeamFigures) -> TeamFigures:

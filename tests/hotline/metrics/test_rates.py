@@ -243,3 +243,37 @@ def test_report_on_an_uninitialised_database_says_what_to_do(tmp_path: Path) -> 
     )
     assert done.returncode == 1
     assert "run `hotline init`" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_tickets_outside_any_grid_still_count_in_the_totals(
+    sessions: sessionmaker[Session], session: Session, fixture_data: None
+) -> None:
+    day1 = MONDAY + 10 * H
+    with sessions.begin() as s:
+        # 10: keyed community, grid unknown: the town's triage team T01 took it, in time
+        ticket(s, 10, "T01", dispatched=day1, accepted_after=H)
+        # 11: still waiting for triage: received this week, never dispatched
+        waiting = ticket(s, 11, "T01", dispatched=day1, accepted_after=None, status="received")
+        waiting.team_id = waiting.first_team_id = waiting.grid_id = None
+        waiting.dispatched_at = waiting.response_due_at = waiting.due_at = None
+    rows = metrics.figures(session=session, since=MONDAY, until=NOW, now=NOW, group="team")
+    by_code = {row.code: counts(row) for row in rows}
+    # T01 (a team, not a grid): decided 1, in time 1, volume 1; "-": volume 1, nothing else
+    assert by_code["T01"] == (1, 1, 0, 0, 0, 0, 0, 1)
+    assert by_code["-"] == (0, 0, 0, 0, 0, 0, 0, 1)
+    assert [row.code for row in rows][-1] == "-"  # the unplaced row comes last
+    total = metrics.total(rows)
+    # the hand count above (4/7, volume 8) plus ticket 10 (in time) and ticket 11 (volume)
+    assert (total.responded_in_time, total.response_decided, total.volume) == (5, 8, 10)
+    towns = metrics.figures(session=session, since=MONDAY, until=NOW, now=NOW, group="town")
+    assert metrics.total(towns).volume == 10
+    communities = metrics.figures(
+        session=session, since=MONDAY, until=NOW, now=NOW, group="community"
+    )
+    # ticket 10's team is above community level, ticket 11 has none: both in "-"
+    assert {r.code: r.volume for r in communities}["-"] == 2
+    out = io.StringIO()
+    write_csv(out, "team", rows)
+    table = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert (table[0]["group"], table[0]["volume"]) == ("all", "10")
+    assert {r["code"]: r["rank"] for r in table[1:]}["-"] == ""  # never ranked
