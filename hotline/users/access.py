@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.core.errors import Forbidden, NotFound
@@ -27,16 +27,25 @@ def actor_for(*, session: Session, user: User) -> Actor:
     """The acting identity of a console user."""
     role = UserRole(user.role)
     scope: frozenset[int] | None = None
+    places: frozenset[str] = frozenset()
+    unplaced = False
     if role is UserRole.GRID_WORKER:
         scope = frozenset({user.team_id}) if user.team_id else frozenset()
     elif role is UserRole.SUPERVISOR:
         scope = subtree_ids(session=session, root_id=user.team_id) if user.team_id else frozenset()
+        if scope:
+            places = frozenset(session.scalars(select(OrgUnit.code).where(OrgUnit.id.in_(scope))))
+            root = session.get(OrgUnit, user.team_id)
+            # Nobody else oversees tickets that have no place yet: the top-level supervisors do.
+            unplaced = root is not None and root.parent_id is None
     return Actor(
         name=user.username,
         role=role,
         scope=scope,
         member_id=user.member_id,
         language=user.language,
+        places=places,
+        unplaced=unplaced,
     )
 
 
@@ -48,7 +57,17 @@ def ticket_scope(actor: Actor) -> ColumnElement[bool] | None:
         return false()
     if actor.role == UserRole.GRID_WORKER:
         return Ticket.team_id.in_(actor.scope)
-    return or_(Ticket.team_id.in_(actor.scope), Ticket.grid_id.in_(actor.scope))
+    placed: list[ColumnElement[bool]] = [
+        Ticket.team_id.in_(actor.scope),
+        Ticket.grid_id.in_(actor.scope),
+    ]
+    if actor.places:
+        placed.append(Ticket.location_code.in_(actor.places))
+    if actor.unplaced:
+        placed.append(
+            and_(Ticket.team_id.is_(None), Ticket.grid_id.is_(None), Ticket.location_code.is_(None))
+        )
+    return or_(*placed)
 
 
 def require(actor: Actor, verb: Verb) -> None:
@@ -60,6 +79,8 @@ def require(actor: Actor, verb: Verb) -> None:
 def visible_ticket(*, session: Session, actor: Actor, reference: str) -> Ticket:
     """The ticket if it exists and the actor may see it; otherwise NotFound (never Forbidden)."""
     ticket = session.scalar(select(Ticket).where(Ticket.reference == reference))
-    if ticket is None or not actor.sees(team_id=ticket.team_id, grid_id=ticket.grid_id):
+    if ticket is None or not actor.sees(
+        team_id=ticket.team_id, grid_id=ticket.grid_id, location_code=ticket.location_code
+    ):
         raise NotFound(f"no ticket {reference}")
     return ticket

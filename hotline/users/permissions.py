@@ -53,22 +53,30 @@ class Actor:
 
     name: str
     role: str
-    scope: frozenset[int] | None = None  # None: every ticket
+    scope: frozenset[int] | None = None  # unit ids; None: every ticket
     member_id: int | None = None
     language: str = "zh-CN"
+    places: frozenset[str] = frozenset()  # codes of the units in scope, for keyed places
+    unplaced: bool = False  # also sees tickets with no place yet (the top of the hierarchy)
 
     def may(self, verb: Verb) -> bool:
         """Whether the role allows the verb at all."""
         return verb in PERMISSIONS.get(self.role, frozenset())
 
-    def sees(self, *, team_id: int | None, grid_id: int | None) -> bool:
-        """Whether a ticket with this team and grid is within the actor's scope."""
+    def sees(
+        self, *, team_id: int | None, grid_id: int | None, location_code: str | None = None
+    ) -> bool:
+        """Whether a ticket with this team, grid and keyed place is within the actor's scope."""
         if self.scope is None:
             return True
         if self.role == UserRole.GRID_WORKER:
             return team_id is not None and team_id in self.scope
-        return (team_id is not None and team_id in self.scope) or (
-            grid_id is not None and grid_id in self.scope
+        if team_id is None and grid_id is None and location_code is None:
+            return self.unplaced
+        return (
+            (team_id is not None and team_id in self.scope)
+            or (grid_id is not None and grid_id in self.scope)
+            or (location_code is not None and location_code in self.places)
         )
 
     def sees_phone(self, *, assignee_id: int | None) -> bool:

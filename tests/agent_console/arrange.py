@@ -6,6 +6,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ ROLES = ("agent", "supervisor", "grid_worker", "admin")
 
 
 def add_user(
-    session: Session, clock: Clock, username: str, role: str, team: str | None = None, **extra: str
+    session: Session, clock: Clock, username: str, role: str, team: str | None = None, **extra: Any
 ) -> User:
     """A user with the shared test password."""
     return users.create(
@@ -48,6 +49,7 @@ def add_people(session: Session, clock: Clock) -> dict[str, User]:
     return {
         "agent": add_user(session, clock, "agent", "agent", phone="+8613900000001"),
         "supervisor": add_user(session, clock, "supervisor", "supervisor", "T01"),
+        "district": add_user(session, clock, "district", "supervisor", "D01"),
         "grid_worker": add_user(session, clock, "grid_worker", "grid_worker", "1101-01"),
         "other_grid_worker": add_user(session, clock, "other_worker", "grid_worker", "1201-01"),
         "admin": add_user(session, clock, "admin", "admin"),
@@ -60,7 +62,7 @@ def intake(
     n: int,
     *,
     caller: str = "+8613700000001",
-    community: str = "1101",
+    community: str | None = "1101",
     audio_dir: Path | None = None,
 ) -> Ticket:
     """A received ticket from a call; with a recording file and transcript when audio_dir is set."""
@@ -143,10 +145,11 @@ class Cases:
     review: str
     mine: str
     other: str
+    unplaced: str
 
 
 def add_cases(session: Session, clock: Clock, policy: TriagePolicy, audio_dir: Path) -> Cases:
-    """A ticket needing triage (with audio), one dispatched to 1101-01, one to 1201-01."""
+    """Needing triage in community 1101 and with no place at all; dispatched to 1101-01, 1201-01."""
     review = triage(
         session,
         clock,
@@ -165,7 +168,15 @@ def add_cases(session: Session, clock: Clock, policy: TriagePolicy, audio_dir: P
         intake(session, clock, 3, caller="+8613700000003", community="1201", audio_dir=audio_dir),
         grid="1201-01",
     )
-    return Cases(review.reference, mine.reference, other.reference)
+    unplaced = triage(
+        session,
+        clock,
+        policy,
+        intake(session, clock, 4, caller="+8613700000004", community=None),
+        grid=None,
+        review=True,
+    )
+    return Cases(review.reference, mine.reference, other.reference, unplaced.reference)
 
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:

@@ -23,11 +23,26 @@ def test_grid_workers_see_only_their_team_not_their_grid() -> None:
     assert not worker.sees(team_id=8, grid_id=7)
 
 
-def test_supervisors_see_their_town_by_team_or_grid() -> None:
-    supervisor = Actor("s", UserRole.SUPERVISOR, scope=frozenset({1, 2, 3}))
+def test_supervisors_see_their_town_by_team_grid_or_keyed_place() -> None:
+    supervisor = Actor(
+        "s", UserRole.SUPERVISOR, scope=frozenset({1, 2, 3}), places=frozenset({"1101"})
+    )
     assert supervisor.sees(team_id=1, grid_id=None)
     assert supervisor.sees(team_id=None, grid_id=3)
-    assert not supervisor.sees(team_id=None, grid_id=None)
+    assert supervisor.sees(team_id=None, grid_id=None, location_code="1101")
+    assert supervisor.sees(team_id=9, grid_id=None, location_code="1101")  # placed here, sent away
+    assert not supervisor.sees(team_id=None, grid_id=None, location_code="1201")
+    assert not supervisor.sees(team_id=None, grid_id=None)  # no place yet: not a town's ticket
+
+
+def test_only_the_top_supervisors_see_tickets_with_no_place_yet() -> None:
+    top = Actor(
+        "d", UserRole.SUPERVISOR, scope=frozenset({1, 2}), places=frozenset({"D01"}), unplaced=True
+    )
+    assert top.sees(team_id=None, grid_id=None, location_code=None)
+    assert not top.sees(team_id=None, grid_id=None, location_code="9999")
+    worker = Actor("w", UserRole.GRID_WORKER, scope=frozenset({7}), unplaced=True)
+    assert not worker.sees(team_id=None, grid_id=None)
 
 
 def test_numbers_show_to_grid_workers_only_on_their_own_tickets() -> None:
