@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from hotline.reasons import service as reasons
+from hotline.reasons.render import Names
 from hotline.tickets.desk import ACTION_VERBS
 from hotline.tickets.models import Ticket, TicketEvent, TicketNote
 from hotline.tickets.transitions import TicketStatus, allowed_actions
@@ -54,16 +56,26 @@ def _action_name(translate: Callable[..., str], action: str) -> str:
 
 
 def timeline(
-    events: Sequence[TicketEvent], notes: Sequence[TicketNote], t: object
+    events: Sequence[TicketEvent],
+    notes: Sequence[TicketNote],
+    t: object,
+    *,
+    language: str = "zh-CN",
+    names: Names | None = None,
 ) -> list[TimelineItem]:
-    """Events and notes, oldest first."""
+    """Events and notes, oldest first, reasons in the reader's language."""
     translate = t if callable(t) else (lambda key, **_: key)
     items = [
         TimelineItem(
             at=e.created_at,
             actor=e.actor,
             title=f"{_action_name(translate, e.action)} → {translate('status.' + e.to_status)}",
-            body=e.reason,
+            body=reasons.describe(
+                reasons_json=e.reason_codes,
+                fallback=e.reason,
+                language=language,
+                names=names or Names(),
+            ),
         )
         for e in events
     ]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from hotline.core.clock import Clock
 from hotline.grids import service as grids
 from hotline.notifications import service as notifications
+from hotline.reasons.codes import reason
 from hotline.routing.rules import Candidate, least_loaded
 from hotline.routing.service import assign, candidates
 from hotline.tickets import service as tickets
@@ -60,8 +61,13 @@ def escalate(*, session: Session, clock: Clock, policy: TriagePolicy, ticket: Ti
         ticket=ticket,
         action=TicketAction.ESCALATE,
         actor="escalation",
-        reason=f"{overdue} overdue at {current.code if current else '-'}; "
-        f"escalated to {parent.level} {parent.code} (level {ticket.escalation_level})",
+        reason=reason(
+            f"escalation.{overdue}_overdue",
+            from_unit=current.code if current else None,
+            unit_level=parent.level,
+            to_unit=parent.code,
+            escalation=ticket.escalation_level,
+        ),
         rule=f"overdue-{overdue}",
     )
     recipients = [ticket.assignee] if ticket.assignee else []

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hotline.reasons.codes import Reason, reason
+
 # Among members who handle the category, ties on open load go to the role earlier here.
 ROLE_PREFERENCE = (
     "full_time_worker",
@@ -53,7 +55,7 @@ class Route:
     unit: str | None
     assignee: str | None
     rule: str
-    reason: str
+    reason: Reason
 
 
 def least_loaded(members: list[Candidate]) -> Candidate:
@@ -80,7 +82,7 @@ def _household_member(data: RoutingInput) -> Route | None:
         data.grid,
         member.code,
         "household-member",
-        f"{member.code} is responsible for the caller's household (包保到户)",
+        reason("route.household_member", member=member.code),
     )
 
 
@@ -96,8 +98,14 @@ def _least_loaded_handler(data: RoutingInput) -> Route | None:
         data.grid,
         chosen.code,
         "least-loaded-handler",
-        f"{chosen.code} ({chosen.role}) handles {data.category} with "
-        f"{chosen.open_tickets} open tickets, the fewest in grid {data.grid}",
+        reason(
+            "route.least_loaded",
+            member=chosen.code,
+            role=chosen.role,
+            category=data.category,
+            open=chosen.open_tickets,
+            grid=data.grid,
+        ),
     )
 
 
@@ -112,7 +120,7 @@ def _grid_leader(data: RoutingInput) -> Route | None:
         data.grid,
         chosen.code,
         "grid-leader",
-        f"nobody in grid {data.grid} lists {data.category}; the grid leader takes it",
+        reason("route.grid_leader", grid=data.grid, category=data.category),
     )
 
 
@@ -121,13 +129,12 @@ def _town_triage(data: RoutingInput) -> Route | None:
         return None
     active = [m for m in data.town_triage_team if m.active]
     chosen = least_loaded(active) if active else None
-    where = "grid unknown" if not data.grid else f"grid {data.grid} has no active member"
-    return Route(
-        data.town,
-        chosen.code if chosen else None,
-        "town-triage",
-        f"{where}; the town triage team of {data.town} takes it",
+    why = (
+        reason("route.town_triage", town=data.town)
+        if not data.grid
+        else reason("route.town_triage_inactive", grid=data.grid, town=data.town)
     )
+    return Route(data.town, chosen.code if chosen else None, "town-triage", why)
 
 
 RULES: tuple[tuple[str, Callable[[RoutingInput], Route | None]], ...] = (
@@ -144,4 +151,4 @@ def route(data: RoutingInput) -> Route:
         decided = rule(data)
         if decided is not None:
             return decided
-    return Route(None, None, "unroutable", "no grid and no town known; a person must route it")
+    return Route(None, None, "unroutable", reason("route.unroutable"))

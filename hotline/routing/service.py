@@ -107,15 +107,14 @@ def dispatch(
         )
     )
     if decided.unit is None:
-        ticket.needs_review = True
-        ticket.review_reason = decided.reason
+        tickets.flag_for_review(ticket=ticket, why=decided.reason)
         return decided
     unit = routed_grid if routed_grid and decided.unit == routed_grid.code else town
     assert unit is not None
     member = {**grid_members, **town_members}.get(decided.assignee or "")
     assign(ticket=ticket, unit=unit, member=member, policy=policy, now=clock.now())
     ticket.first_team_id = ticket.first_team_id or unit.id
-    ticket.needs_review = False
+    tickets.clear_review(ticket=ticket)
     tickets.transition(
         session=session,
         clock=clock,

@@ -10,6 +10,8 @@ from hotline.core.phones import is_e164
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
 from hotline.notifications import service as notifications
+from hotline.reasons import service as reasons
+from hotline.reasons.codes import reason
 from hotline.routing import service as routing
 from hotline.surveys.policy import SurveyPolicy
 from hotline.tickets import service as tickets
@@ -125,15 +127,14 @@ def retriage(
     ticket.grid = grid
     if grid is not None and grid.parent is not None:
         ticket.location_code = grid.parent.code
-    ticket.needs_review = False
-    ticket.review_reason = None
+    tickets.clear_review(ticket=ticket)
     return tickets.transition(
         session=session,
         clock=clock,
         ticket=ticket,
         action=TicketAction.TRIAGE,
         actor=actor.name,
-        reason=f"category {category}, grid {grid_code or '-'}, level {triage_level.value}",
+        reason=reason("desk.retriage", category=category, grid=grid_code, level=triage_level.value),
         rule="manual-triage",
     )
 
@@ -176,7 +177,9 @@ def merge_into(
 ) -> TicketEvent:
     """Merge a duplicate into another ticket the actor can see."""
     require(actor, Verb.MERGE)
-    if not actor.sees(team_id=survivor.team_id, grid_id=survivor.grid_id):
+    if not actor.sees(
+        team_id=survivor.team_id, grid_id=survivor.grid_id, location_code=survivor.location_code
+    ):
         raise NotFound(f"no ticket {survivor.reference}")
     return tickets.merge(
         session=session,
@@ -231,7 +234,7 @@ def create_on_behalf(
             from_status=None,
             to_status=TicketStatus.RECEIVED,
             actor=actor.name,
-            reason="taken by an agent on the phone",
+            **reasons.columns(reason("intake.agent")),
             created_at=now,
         )
     )
@@ -244,7 +247,7 @@ def create_on_behalf(
             ticket=ticket,
             action=TicketAction.ANSWER,
             actor=actor.name,
-            reason="answered on the phone",
+            reason=reason("intake.answered"),
         )
         ticket.closed_at = now
         return ticket
@@ -278,7 +281,7 @@ def reassign(
     member = grids.get_member_by_code(session=session, code=member_code)
     if member is None or member.unit_id != ticket.team.id or not member.active:
         raise Conflict(f"{member_code} is not an active member of team {ticket.team.code}")
-    before = ticket.assignee.code if ticket.assignee else "-"
+    before = ticket.assignee.code if ticket.assignee else None
     ticket.assignee = member
     event = tickets.transition(
         session=session,
@@ -286,7 +289,7 @@ def reassign(
         ticket=ticket,
         action=TicketAction.DISPATCH,
         actor=actor.name,
-        reason=f"reassigned from {before} to {member.code}",
+        reason=reason("desk.reassigned", from_member=before, to_member=member.code),
         rule="manual-reassign",
     )
     notifications.notify_member(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.core.columns import timestamp
@@ -37,7 +38,8 @@ class Ticket(Base):
     level: Mapped[str | None] = mapped_column(String(16))
     category_confidence: Mapped[float | None] = mapped_column(Float)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    review_reason: Mapped[str | None] = mapped_column(Text)
+    review_reason: Mapped[str | None] = mapped_column(Text)  # English, for the API
+    review_codes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # hotline/reasons
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     first_team_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
@@ -80,7 +82,8 @@ class TicketEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(64))
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)  # English, for the API
+    reason_codes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # hotline/reasons
     rule: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = timestamp()
 

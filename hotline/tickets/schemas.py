@@ -9,6 +9,9 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from hotline.reasons import service as reasons
+from hotline.reasons.codes import from_json
+from hotline.reasons.render import Names, render
 from hotline.surveys import service as surveys
 from hotline.surveys.models import Survey
 from hotline.tickets.models import Ticket
@@ -30,14 +33,23 @@ class TranscriptOut(BaseModel):
     words: list[dict[str, Any]] | None = None
 
 
+class ReasonOut(BaseModel):
+    """One coded reason: the code, its parameters, and the sentence in English."""
+
+    code: str
+    params: dict[str, Any]
+    text: str
+
+
 class EventOut(BaseModel):
-    """One status move, with the rule that decided it."""
+    """One status move, with the rule that decided it and why (text and codes)."""
 
     action: str
     from_status: str | None
     to_status: str
     actor: str
     reason: str | None
+    reasons: list[ReasonOut]
     rule: str | None
     at: datetime
 
@@ -75,6 +87,7 @@ class TicketOut(BaseModel):
     escalation_level: int
     needs_review: bool
     review_reason: str | None
+    review_reasons: list[ReasonOut]
     duplicate_of: str | None
     created_at: datetime
     updated_at: datetime
@@ -112,7 +125,14 @@ def _transcript(transcript: Transcript | None, *, words: bool) -> TranscriptOut 
     )
 
 
-RELATED = {"grid", "team", "assignee", "duplicate_of", "transcript", "survey"}
+RELATED = {"grid", "team", "assignee", "duplicate_of", "transcript", "survey", "review_reasons"}
+
+
+def _reasons(stored: Any, names: Names | None = None) -> list[ReasonOut]:
+    return [
+        ReasonOut(code=r.code, params=dict(r.params), text=render(r, "en", names))
+        for r in from_json(stored)
+    ]
 
 
 def _survey(survey: Survey | None) -> SurveyOut | None:
@@ -134,6 +154,7 @@ def _fields(ticket: Ticket) -> dict[str, Any]:
     fields["team"] = ticket.team.code if ticket.team else None
     fields["assignee"] = ticket.assignee.code if ticket.assignee else None
     fields["duplicate_of"] = ticket.duplicate_of.reference if ticket.duplicate_of else None
+    fields["review_reasons"] = _reasons(ticket.review_codes)
     return fields
 
 
@@ -158,6 +179,9 @@ def ticket_detail(*, session: Session, ticket: Ticket) -> TicketDetail:
     found = transcripts.latest_by_call(
         session=session, call_ids=[ticket.call_id] if ticket.call_id else []
     )
+    names = reasons.names_for(
+        session=session, reasons=[r for e in ticket.events for r in from_json(e.reason_codes)]
+    )
     events = [
         EventOut(
             action=e.action,
@@ -165,6 +189,7 @@ def ticket_detail(*, session: Session, ticket: Ticket) -> TicketDetail:
             to_status=e.to_status,
             actor=e.actor,
             reason=e.reason,
+            reasons=_reasons(e.reason_codes, names),
             rule=e.rule,
             at=e.created_at,
         )

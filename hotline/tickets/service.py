@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 from hotline.core.clock import Clock
 from hotline.core.errors import NotFound
 from hotline.core.persistence import get_or_insert
+from hotline.reasons import codes
+from hotline.reasons import service as reasons
 from hotline.tickets.models import Ticket, TicketCounter, TicketEvent
 from hotline.tickets.transitions import (
     InvalidTransition,
@@ -116,7 +118,7 @@ def get_or_create_for_call(
                 from_status=None,
                 to_status=TicketStatus.RECEIVED,
                 actor=channel,
-                reason="fallback intake" if fallback else None,
+                **reasons.columns(codes.reason("intake.fallback") if fallback else None),
                 created_at=now,
             )
         )
@@ -134,10 +136,13 @@ def transition(
     ticket: Ticket,
     action: TicketAction,
     actor: str,
-    reason: str | None = None,
+    reason: reasons.Why = None,
     rule: str | None = None,
 ) -> TicketEvent:
-    """Move a ticket by the transition table and write the event; raises InvalidTransition."""
+    """Move a ticket by the transition table and write the event; raises InvalidTransition.
+
+    `reason` is a coded Reason (or several), or free text: a person's own words.
+    """
     current = TicketStatus(ticket.status)
     target = next_status(current, action)
     now = clock.now()
@@ -148,13 +153,28 @@ def transition(
         from_status=current,
         to_status=target,
         actor=actor,
-        reason=reason,
         rule=rule,
         created_at=now,
+        **reasons.columns(reason),
     )
     ticket.events.append(event)
     session.flush()
     return event
+
+
+def flag_for_review(*, ticket: Ticket, why: reasons.Why) -> None:
+    """Send the ticket to the human triage queue, saying why in codes and in English."""
+    text, codes = reasons.stored(why)
+    ticket.needs_review = True
+    ticket.review_reason = text
+    ticket.review_codes = codes or None
+
+
+def clear_review(*, ticket: Ticket) -> None:
+    """A person or a rule has placed the ticket; it leaves the triage queue."""
+    ticket.needs_review = False
+    ticket.review_reason = None
+    ticket.review_codes = None
 
 
 def flag_for_listening(*, ticket: Ticket, reason: str) -> None:
@@ -208,7 +228,7 @@ def merge(
         ticket=ticket,
         action=TicketAction.MERGE,
         actor=actor,
-        reason=f"merged into {survivor.reference}: {reason}",
+        reason=[codes.reason("merge.into", reference=survivor.reference), codes.note(reason)],
         rule="merge",
     )
     ticket.merged_into_id = survivor.id
@@ -218,9 +238,11 @@ def merge(
             from_status=survivor.status,
             to_status=survivor.status,
             actor=actor,
-            reason=f"{ticket.reference} merged into this ticket: {reason}",
             rule="merge",
             created_at=clock.now(),
+            **reasons.columns(
+                [codes.reason("merge.from", reference=ticket.reference), codes.note(reason)]
+            ),
         )
     )
     session.flush()
@@ -243,8 +265,9 @@ def return_to_triage(
         rule="returned-by-team",
     )
     ticket.assignee = None
-    ticket.needs_review = True
-    ticket.review_reason = f"returned by {actor}: {reason}"
+    flag_for_review(
+        ticket=ticket, why=[codes.reason("review.returned", actor=actor), codes.note(reason)]
+    )
     return event
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from hotline.core.clock import Clock, utc
+from hotline.core.clock import Clock
 from hotline.grids import service as grids
 from hotline.notifications import service as notifications
+from hotline.reasons.codes import note, reason
 from hotline.sla.policy import extend_for_pause
 from hotline.surveys import service as survey_service
 from hotline.surveys.models import Survey
@@ -47,8 +48,8 @@ def resume(*, ticket: Ticket, clock: Clock, policy: TriagePolicy) -> bool:
                 name,
                 extend_for_pause(
                     calendar=policy.calendar,
-                    due_at=utc(due),
-                    paused_at=utc(ticket.paused_at),
+                    due_at=due,
+                    paused_at=ticket.paused_at,
                     resumed_at=now,
                 ),
             )
@@ -124,8 +125,8 @@ def reopen_after_survey(
         ticket=ticket,
         action=TicketAction.REOPEN,
         actor="survey",
-        reason=f"callback survey: solved={survey.solved or '-'}, score={survey.score or '-'}"
-        + (f", comment: {survey.comment}" if survey.comment else ""),
+        reason=[reason("survey.answer", solved=survey.solved, score=survey.score)]
+        + ([note(survey.comment)] if survey.comment else []),
         rule="survey-not-solved",
     )
     _clear_completion(ticket)

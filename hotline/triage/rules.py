@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from hotline.reasons.codes import Reason, reason
 from hotline.tickets.categories import Category
 from hotline.triage.config import CategoryConfig, TriageLevel
 
@@ -46,7 +47,12 @@ class TriageDecision:
     community: str | None
     grid: str | None
     needs_review: bool
-    reasons: tuple[str, ...] = field(default_factory=tuple)
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+
+    @property
+    def review_reasons(self) -> tuple[Reason, ...]:
+        """Why a person must look first (empty when the ticket can be dispatched)."""
+        return tuple(r for r in self.reasons if r.is_review)
 
 
 def keyword_hits(config: CategoryConfig, text: str, language: str) -> dict[str, int]:
@@ -77,7 +83,7 @@ def without_places(text: str, places: tuple[Place, ...]) -> str:
 
 def choose_category(
     config: CategoryConfig, data: TriageInput
-) -> tuple[str, float, list[str], bool]:
+) -> tuple[str, float, list[Reason], bool]:
     """(category, confidence, reasons, conflicting) from the keypad prior and the transcript."""
     keyed = data.keyed_category if data.keyed_category != Category.OTHER else None
     text = without_places(data.transcript, data.places)
@@ -86,16 +92,17 @@ def choose_category(
     if keyed:
         scores[keyed] = scores.get(keyed, 0.0) + PRIOR
     if not scores:
-        return Category.OTHER.value, 0.3, ["no keypad category and no keywords heard"], False
+        return Category.OTHER.value, 0.3, [reason("triage.no_signal")], False
     best = max(scores, key=lambda c: (scores[c], c == keyed))
     confidence = scores[best] / (sum(scores.values()) + 1.0)
-    reasons = [f"keypad chose {keyed}" if keyed else "no keypad category"]
-    if hits:
-        reasons.append("keywords: " + ", ".join(f"{c}×{n}" for c, n in sorted(hits.items())))
-    rival = max((n for c, n in hits.items() if c != keyed), default=0)
-    conflicting = bool(keyed) and rival >= CONFLICT_HITS and hits.get(keyed or "", 0) == 0
+    reasons = [reason("triage.keypad", category=keyed) if keyed else reason("triage.no_keypad")]
+    reasons += [reason("triage.keywords", category=c, count=n) for c, n in sorted(hits.items())]
+    rival, rival_hits = max(
+        ((c, n) for c, n in hits.items() if c != keyed), key=lambda p: p[1], default=("", 0)
+    )
+    conflicting = bool(keyed) and rival_hits >= CONFLICT_HITS and hits.get(keyed or "", 0) == 0
     if conflicting:
-        reasons.append("the description points to another category than the keypad")
+        reasons.append(reason("triage.conflict_category", rival=rival))
         return keyed or best, min(confidence, 0.5), reasons, True
     if keyed and not hits:
         confidence = max(confidence, 0.7)  # an explicit key press alone is good evidence
@@ -109,30 +116,30 @@ def find_places(text: str, places: tuple[Place, ...]) -> list[Place]:
     return sorted(found, key=lambda p: -len(p.text))
 
 
-def choose_place(data: TriageInput) -> tuple[str | None, str | None, list[str], bool]:
+def choose_place(data: TriageInput) -> tuple[str | None, str | None, list[Reason], bool]:
     """(community, grid, reasons, conflicting) from keypad, household on file and transcript."""
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     mentioned = find_places(data.transcript, data.places) if data.transcript_ok else []
     community = data.keyed_community or data.household_community
     if data.keyed_community:
-        reasons.append(f"keyed community {data.keyed_community}")
+        reasons.append(reason("triage.keyed_community", community=data.keyed_community))
     elif data.household_community:
-        reasons.append(f"household on file in {data.household_community}")
+        reasons.append(reason("triage.household_community", community=data.household_community))
     grid = data.household_grid if data.household_community == community else None
     if grid:
-        reasons.append(f"household grid {grid}")
+        reasons.append(reason("triage.household_grid", grid=grid))
     conflicting = False
     for place in mentioned:
         if community and place.community != community:
-            reasons.append(f"the description names {place.text}, outside {community}")
+            reasons.append(reason("triage.place_outside", place=place.text, community=community))
             conflicting = True
             break
         community = community or place.community
         if place.grid and not grid:
             grid = place.grid
-            reasons.append(f"the description names {place.text} (grid {place.grid})")
+            reasons.append(reason("triage.place_named", place=place.text, grid=place.grid))
     if community is None:
-        reasons.append("no location")
+        reasons.append(reason("triage.no_location"))
     return community, grid, reasons, conflicting
 
 
@@ -147,14 +154,16 @@ def triage(config: CategoryConfig, data: TriageInput) -> TriageDecision:
     text = without_places(data.transcript, data.places)
     if data.transcript_ok and is_urgent(config, category, text, data.language):
         level = TriageLevel.URGENT
-        reasons.append("urgent keywords heard")
+        reasons.append(reason("triage.urgent"))
     review = []
     if confidence < REVIEW_BELOW:
-        review.append(f"category confidence {confidence:.2f} below {REVIEW_BELOW}")
+        review.append(
+            reason("review.low_confidence", confidence=round(confidence, 2), threshold=REVIEW_BELOW)
+        )
     if category_conflict or place_conflict:
-        review.append("conflicting signals")
+        review.append(reason("review.conflict"))
     if community is None:
-        review.append("no location")
+        review.append(reason("review.no_location"))
     return TriageDecision(
         category=category,
         confidence=confidence,
@@ -162,7 +171,7 @@ def triage(config: CategoryConfig, data: TriageInput) -> TriageDecision:
         community=None if place_conflict else community,
         grid=None if place_conflict else grid,
         needs_review=bool(review),
-        reasons=tuple(reasons + [f"review: {r}" for r in review]),
+        reasons=tuple(reasons + review),
     )
 
 

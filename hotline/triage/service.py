@@ -10,6 +10,7 @@ from hotline.calls.models import LocationSource
 from hotline.core.clock import Clock
 from hotline.grids import service as grids
 from hotline.grids.models import Household, OrgUnit, UnitLevel
+from hotline.reasons.codes import reason
 from hotline.routing import service as routing
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Ticket
@@ -84,16 +85,15 @@ def triage_ticket(
     ticket.location_code = decision.community
     grid = grids.get_unit_by_code(session=session, code=decision.grid) if decision.grid else None
     ticket.grid = grid  # the relationship, so code reading ticket.grid later sees it
-    ticket.needs_review = decision.needs_review
-    ticket.review_reason = (
-        "; ".join(r.removeprefix("review: ") for r in decision.reasons if r.startswith("review: "))
-        or None
-    )
+    if decision.needs_review:
+        tickets.flag_for_review(ticket=ticket, why=decision.review_reasons)
+    else:
+        tickets.clear_review(ticket=ticket)
     reasons = list(decision.reasons)
     duplicate = find_duplicate(session=session, policy=policy, ticket=ticket, text=data.transcript)
     if duplicate is not None:
         ticket.duplicate_of = duplicate
-        reasons.append(f"possible duplicate of {duplicate.reference}")
+        reasons.append(reason("triage.duplicate", reference=duplicate.reference))
     if ticket.status in (TicketStatus.RECEIVED, TicketStatus.RETURNED, TicketStatus.REOPENED):
         tickets.transition(
             session=session,
@@ -101,7 +101,7 @@ def triage_ticket(
             ticket=ticket,
             action=TicketAction.TRIAGE,
             actor="triage",
-            reason="; ".join(reasons),
+            reason=reasons,
             rule="needs-review" if decision.needs_review else "auto-triage",
         )
     if not decision.needs_review:

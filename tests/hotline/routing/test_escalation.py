@@ -76,7 +76,18 @@ def test_overdue_ticket_climbs_one_level_per_missed_deadline(
         select(TicketEvent).where(TicketEvent.action == "escalate").order_by(TicketEvent.id)
     ).all()
     assert [e.rule for e in events] == ["overdue-acceptance"] * 3
-    assert "escalated to community 1101 (level 1)" in (events[0].reason or "")
+    assert events[0].reason_codes == [
+        {
+            "code": "escalation.acceptance_overdue",
+            "params": {
+                "from_unit": "1101-01",
+                "unit_level": "community",
+                "to_unit": "1101",
+                "escalation": 1,
+            },
+        }
+    ]
+    assert "escalated to the community 1101 (level 1)" in (events[0].reason or "")
     escalations = session.scalars(select(Message).where(Message.kind == "escalation")).all()
     recipients = {(m.key.split(":")[2], m.key.split(":")[3]) for m in escalations}
     assert ("1", "1101-S1") in recipients and ("1", "T01-SV") in recipients

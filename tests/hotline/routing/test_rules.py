@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from hotline.reasons.codes import reason
+from hotline.reasons.render import render
 from hotline.routing.rules import Candidate, RoutingInput, route
 
 LEADER = Candidate("G-01", "grid_leader", ("utilities", "noise_disputes", "other"), open_tickets=0)
@@ -66,4 +68,7 @@ def test_grid_without_active_members_falls_to_the_town() -> None:
     )
     decided = route(data)
     assert (decided.unit, decided.rule) == ("T", "town-triage")
-    assert "grid G has no active member" in decided.reason
+    assert decided.reason == reason("route.town_triage_inactive", grid="G", town="T")
+    assert render(decided.reason, "en") == (
+        "grid G has no active member; the triage team of T takes it"
+    )

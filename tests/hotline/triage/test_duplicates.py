@@ -81,4 +81,6 @@ def test_similar_report_in_the_same_grid_is_linked(
     assert by_ref[unrelated].duplicate_of is None  # same place, different problem
     grid = by_ref[second].grid
     assert grid is not None and grid.code == "1101-01"
-    assert f"possible duplicate of {first}" in (by_ref[second].events[1].reason or "")
+    linked = {"code": "triage.duplicate", "params": {"reference": first}}
+    assert linked in (by_ref[second].events[1].reason_codes or [])
+    assert f"possibly the same case as {first}" in (by_ref[second].events[1].reason or "")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hotline.reasons.codes import reason
 from hotline.triage.config import ConfigError, TriageLevel, default_config, load_config
 from hotline.triage.rules import Place, TriageInput, similarity, triage
 
@@ -165,8 +166,9 @@ def test_urgent_keywords_raise_the_level(language: str, text: str, level: Triage
 
 def test_every_decision_says_why() -> None:
     decision = decide(keyed_category="utilities", keyed_community="1101")
-    assert "keypad chose utilities" in decision.reasons  # type: ignore[attr-defined]
-    assert "keyed community 1101" in decision.reasons  # type: ignore[attr-defined]
+    why = decision.reasons  # type: ignore[attr-defined]
+    assert reason("triage.keypad", category="utilities") in why
+    assert reason("triage.keyed_community", community="1101") in why
 
 
 @pytest.mark.parametrize(
