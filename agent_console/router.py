@@ -11,13 +11,14 @@ from agent_console.pages import (
     calls,
     dashboard,
     intake,
+    media,
     signin,
     ticket,
     tickets,
 )
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-for module in (assets, signin, tickets, ticket, intake, calls, dashboard, admin):
+for module in (assets, signin, tickets, ticket, media, intake, calls, dashboard, admin):
     router.include_router(module.router)
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from agent_console.auth import FormViewerDep, Viewer, ViewerDep
 from agent_console.errors import PageError, domain_errors
@@ -22,6 +21,12 @@ from hotline.audit import service as audit
 from hotline.calls.models import Recording
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
+from hotline.photos import rules as photo_rules
+from hotline.photos import service as photo_service
+from hotline.photos.models import PhotoKind
+from hotline.photos.rules import CheckedPhoto
+from hotline.reasons import service as reasons
+from hotline.reasons.codes import from_json
 from hotline.surveys import service as surveys
 from hotline.tickets import desk
 from hotline.tickets.categories import Category
@@ -36,7 +41,7 @@ router = APIRouter()
 SAVED = frozenset({"triage", "note", "transcript", "merge"})  # ?done= values shown as "saved"
 
 
-def _ticket(session: Session, viewer: Viewer, reference: str) -> Ticket:
+def visible(session: Session, viewer: Viewer, reference: str) -> Ticket:
     with domain_errors():
         require(viewer.actor, Verb.VIEW)
         return visible_ticket(session=session, actor=viewer.actor, reference=reference)
@@ -89,6 +94,9 @@ def ticket_page(
     flash = t("action." + done) + " ✓" if done in {a.value for a in TicketAction} else None
     if done in SAVED:
         flash = t("common.save") + " ✓"
+    coded = [r for e in ticket.events for r in from_json(e.reason_codes)]
+    coded += from_json(ticket.review_codes)
+    names = reasons.names_for(session=session, reasons=coded)
     grid_units = grids.list_units(session=session, level=UnitLevel.GRID)
     if viewer.actor.scope is not None:
         grid_units = [g for g in grid_units if g.id in viewer.actor.scope]
@@ -106,13 +114,20 @@ def ticket_page(
         transcript=transcript,
         duplicate=ticket.duplicate_of,
         survey=surveys.latest_for(session=session, ticket_ids=[ticket.id]).get(ticket.id),
+        photos=photo_service.list_for(session=session, ticket=ticket),
         team_members=(
             grids.list_members(session=session, unit_id=ticket.team.id)
             if ticket.team is not None and ticket.status == "dispatched"
             else []
         ),
         actions=buttons(viewer.actor, ticket),
-        timeline=timeline(ticket.events, notes, t),
+        timeline=timeline(ticket.events, notes, t, language=viewer.language, names=names),
+        review_reason=reasons.describe(
+            reasons_json=ticket.review_codes,
+            fallback=ticket.review_reason,
+            language=viewer.language,
+            names=names,
+        ),
         categories=[c.value for c in Category],
         levels=[lv.value for lv in TriageLevel],
         grids=grid_units,
@@ -149,8 +164,26 @@ def _change(
 @router.get("/tickets/{reference}", response_class=HTMLResponse)
 def detail(reference: str, request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
     """The ticket page (404 for tickets outside the viewer's scope)."""
-    ticket = _ticket(session, viewer, reference)
+    ticket = visible(session, viewer, reference)
     return ticket_page(request, session, viewer, ticket)
+
+
+Uploads = Annotated[list[UploadFile | str], File()]
+
+
+def _photos(
+    before: list[UploadFile | str], after: list[UploadFile | str]
+) -> list[tuple[PhotoKind, CheckedPhoto]]:
+    """Check every chosen file (an empty file input sends a part with no file); PhotoRejected."""
+    checked = []
+    for kind, files in ((PhotoKind.BEFORE, before), (PhotoKind.AFTER, after)):
+        # Starlette's class: FastAPI's UploadFile is a subclass used only for annotations.
+        chosen = [f for f in files if isinstance(f, StarletteUpload) and f.filename]
+        photo_rules.check_count(kind.value, len(chosen))
+        for upload in chosen:
+            data = upload.file.read(photo_rules.MAX_BYTES + 1)
+            checked.append((kind, photo_rules.check(upload.filename or "photo", data)))
+    return checked
 
 
 @router.post("/tickets/{reference}/actions")
@@ -161,22 +194,28 @@ def act(
     viewer: FormViewerDep,
     action: Annotated[str, Form()],
     note: Annotated[str, Form(max_length=4000)] = "",
+    before: Uploads = [],  # noqa: B006 - FastAPI copies defaults
+    after: Uploads = [],  # noqa: B006
 ) -> Response:
-    """Dispatch, accept, return, resolve, close, reopen or answer."""
-    ticket = _ticket(session, viewer, reference)
+    """Dispatch, accept, return, resolve (with photos of the place), close, reopen or answer."""
+    ticket = visible(session, viewer, reference)
     try:
         chosen = TicketAction(action)
     except ValueError:
         raise PageError(400, f"unknown action {action!r}") from None
     with domain_errors():
         require(viewer.actor, desk.ACTION_VERBS.get(chosen, Verb.MANAGE_REGISTRY))
+    try:
+        photos = _photos(before, after)
+    except photo_rules.PhotoRejected as rejected:
+        return ticket_page(request, session, viewer, ticket, problem=str(rejected), status_code=400)
+    if photos and chosen is not TicketAction.RESOLVE:
+        problem = translator(viewer.language)("ticket.photos_with_resolve")
+        return ticket_page(request, session, viewer, ticket, problem=problem, status_code=400)
     state = request.app.state
-    return _change(
-        request,
-        session,
-        viewer,
-        ticket,
-        lambda: desk.perform(
+
+    def change() -> None:
+        event = desk.perform(
             session=session,
             clock=state.clock,
             policy=state.policy,
@@ -185,9 +224,19 @@ def act(
             ticket=ticket,
             action=chosen,
             note=note,
-        ),
-        done=chosen.value,
-    )
+        )
+        if photos:
+            photo_service.attach(
+                session=session,
+                clock=state.clock,
+                store=state.settings.photos_dir,
+                actor=viewer.actor,
+                ticket=ticket,
+                event=event,
+                photos=photos,
+            )
+
+    return _change(request, session, viewer, ticket, change, done=chosen.value)
 
 
 @router.post("/tickets/{reference}/triage")
@@ -201,7 +250,7 @@ def retriage(
     grid: Annotated[str, Form()] = "",
 ) -> Response:
     """Set category, level and grid by hand; the ticket leaves the triage queue."""
-    ticket = _ticket(session, viewer, reference)
+    ticket = visible(session, viewer, reference)
     return _change(
         request,
         session,
@@ -229,7 +278,7 @@ def reassign(
     member: Annotated[str, Form(max_length=40)],
 ) -> Response:
     """Give a dispatched ticket to another member of its team."""
-    ticket = _ticket(session, viewer, reference)
+    ticket = visible(session, viewer, reference)
     return _change(
         request,
         session,
@@ -256,7 +305,7 @@ def correct(
     text: Annotated[str, Form(max_length=8000)],
 ) -> Response:
     """Save corrected text beside the recogniser's."""
-    ticket = _ticket(session, viewer, reference)
+    ticket = visible(session, viewer, reference)
     transcript = (
         latest_by_call(session=session, call_ids=[ticket.call_id]).get(ticket.call_id)
         if ticket.call_id
@@ -281,7 +330,7 @@ def add_note(
     visibility: Annotated[str, Form()] = "internal",
 ) -> Response:
     """An internal note or one the resident may hear."""
-    ticket = _ticket(session, viewer, reference)
+    ticket = visible(session, viewer, reference)
     with domain_errors():
         desk.add_note(
             session=session,
@@ -304,8 +353,8 @@ def merge(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Merge this ticket into a surviving one."""
-    ticket = _ticket(session, viewer, reference)
-    survivor = _ticket(session, viewer, into.strip())
+    ticket = visible(session, viewer, reference)
+    survivor = visible(session, viewer, into.strip())
     with domain_errors():
         desk.merge_into(
             session=session,
@@ -316,35 +365,3 @@ def merge(
             reason=reason,
         )
     return _back(ticket, "merge")
-
-
-@router.get("/tickets/{reference}/recordings/{recording_id}")
-def recording_audio(
-    reference: str, recording_id: int, request: Request, session: SessionDep, viewer: ViewerDep
-) -> Response:
-    """The recording's audio with range requests; each first fetch is written to the audit log."""
-    ticket = _ticket(session, viewer, reference)
-    with domain_errors():
-        require(viewer.actor, Verb.LISTEN)
-    recording = session.get(Recording, recording_id)
-    if recording is None or recording.call_id != ticket.call_id or not recording.local_path:
-        raise PageError(404, f"no recording {recording_id} on ticket {reference}")
-    path = Path(recording.local_path)
-    if not path.is_file():
-        raise PageError(404, "the recording file is missing on this server")
-    range_header = request.headers.get("range", "")
-    if not range_header or range_header.startswith("bytes=0-"):
-        audit.record(
-            session=session,
-            clock=request.app.state.clock,
-            username=viewer.user.username,
-            action="listen",
-            ticket_id=ticket.id,
-            detail=recording.recording_sid,
-            client=client_address(request),
-        )
-    return FileResponse(
-        path,
-        media_type=mimetypes.guess_type(path.name)[0] or "audio/wav",
-        headers={"Cache-Control": "private, no-store"},
-    )

@@ -10,7 +10,9 @@ def import_all_models() -> None:
     import hotline.grids.models
     import hotline.notifications.models
     import hotline.outbox.models
+    import hotline.photos.models
     import hotline.queue.models
+    import hotline.seats.models
     import hotline.surveys.models
     import hotline.tickets.models
     import hotline.transcripts.models

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     recording_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     recording_max_bytes: int = 20 * 1024 * 1024
     recording_timeout_seconds: float = 30.0
+    photos_dir: Path | None = None
 
     api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
     secret_key: str | None = None
@@ -57,6 +58,7 @@ class Settings(BaseSettings):
     twilio_api_base_url: str | None = None
     agent_hours: str = "08:00-20:00"
     queue_max_wait_seconds: int = 120
+    wrap_up_seconds: int = Field(30, ge=0, le=3600)
     queue_name: str = "hotline-agents"
     timezone: str = "Asia/Shanghai"
     calendar_file: Path | None = None
@@ -125,6 +127,8 @@ class Settings(BaseSettings):
             self.models_dir = self.data_dir / "models"
         if self.recordings_dir is None:
             self.recordings_dir = self.data_dir / "recordings"
+        if self.photos_dir is None:
+            self.photos_dir = self.data_dir / "photos"
         if not self.recording_hosts:
             self.recording_hosts = ["api.twilio.com"]
             if self.telephony == "simulator":

@@ -2,74 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy.orm import Session
+from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.calls import service as calls
 from hotline.core.clock import FixedClock
+from hotline.core.settings import Settings
 from hotline.queue import service as queue
-from tests.agent_console.arrange import PASSWORD, Cases
+from tests.agent_console.arrange import Cases
+from tests.agent_console.browsing import shot, sign_in
+from tests.agent_console.test_reasons import phone_report
 from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("HOTLINE_TEST_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium (scripts/test installs it with fonts-noto-cjk)."""
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/test as root or apt-get install chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context at 1366×768."""
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True
-    )
-    opened = context.new_page()
-    opened.set_default_timeout(10_000)
-    yield opened
-    context.close()
-
-
-def shot(page: Page, name: str) -> None:
-    """Keep a screenshot as a test artifact."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page: Page, live: LiveServer, username: str) -> None:
-    """Use the sign-in form with the keyboard, as a person would."""
-    page.context.clear_cookies()
-    page.goto(f"{live.url}/console/login")
-    page.get_by_label("用户名").fill(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live.url}/console/")
 
 
 @pytest.mark.parametrize("role", ["agent", "supervisor", "grid_worker", "admin"])
@@ -195,3 +143,22 @@ def test_every_form_control_has_a_label(page: Page, live: LiveServer, cases: Cas
                 .map(el => el.name)"""
         )
         assert unlabeled == [], path
+
+
+def test_the_chinese_timeline_gives_reasons_in_chinese(
+    page: Page,
+    live: LiveServer,
+    cases: Cases,
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    settings: Settings,
+) -> None:
+    reference = phone_report(sessions, clock, settings)
+    sign_in(page, live, "supervisor")
+    page.goto(f"{live.url}/console/tickets/{reference}")
+    timeline = page.locator(".timeline")
+    expect(timeline).to_contain_text("来电人按键选择了“道路设施”")
+    expect(timeline).to_contain_text("来电人按键输入社区 东湖社区 (1101)")
+    expect(timeline).not_to_contain_text("keypad")
+    timeline.scroll_into_view_if_needed()
+    shot(page, "timeline-zh-reasons")

@@ -1,0 +1,81 @@
+"""A ticket's media: the caller's recording and the photos of the place, each view audited."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+
+from agent_console.auth import ViewerDep
+from agent_console.errors import PageError, domain_errors
+from agent_console.pages.ticket import visible
+from agent_console.web import client_address
+from hotline.api.deps import SessionDep
+from hotline.audit import service as audit
+from hotline.calls.models import Recording
+from hotline.photos import service as photo_service
+from hotline.users.access import require
+from hotline.users.permissions import Verb
+
+router = APIRouter()
+
+
+@router.get("/tickets/{reference}/recordings/{recording_id}")
+def recording_audio(
+    reference: str, recording_id: int, request: Request, session: SessionDep, viewer: ViewerDep
+) -> Response:
+    """The recording's audio with range requests; each first fetch is written to the audit log."""
+    ticket = visible(session, viewer, reference)
+    with domain_errors():
+        require(viewer.actor, Verb.LISTEN)
+    recording = session.get(Recording, recording_id)
+    if recording is None or recording.call_id != ticket.call_id or not recording.local_path:
+        raise PageError(404, f"no recording {recording_id} on ticket {reference}")
+    path = Path(recording.local_path)
+    if not path.is_file():
+        raise PageError(404, "the recording file is missing on this server")
+    range_header = request.headers.get("range", "")
+    if not range_header or range_header.startswith("bytes=0-"):
+        audit.record(
+            session=session,
+            clock=request.app.state.clock,
+            username=viewer.user.username,
+            action="listen",
+            ticket_id=ticket.id,
+            detail=recording.recording_sid,
+            client=client_address(request),
+        )
+    return FileResponse(
+        path,
+        media_type=mimetypes.guess_type(path.name)[0] or "audio/wav",
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+@router.get("/tickets/{reference}/photos/{photo_id}")
+def photo_file(
+    reference: str, photo_id: int, request: Request, session: SessionDep, viewer: ViewerDep
+) -> Response:
+    """A photo of the ticket's place, for those who may see the ticket; every view is audited."""
+    ticket = visible(session, viewer, reference)
+    store = request.app.state.settings.photos_dir
+    with domain_errors():
+        photo = photo_service.file_or_raise(
+            session=session, store=store, ticket=ticket, photo_id=photo_id
+        )
+    audit.record(
+        session=session,
+        clock=request.app.state.clock,
+        username=viewer.user.username,
+        action="view_photo",
+        ticket_id=ticket.id,
+        detail=f"{photo.kind} {photo.sha256[:12]}",
+        client=client_address(request),
+    )
+    return FileResponse(
+        store / photo.path,
+        media_type=photo.content_type,
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )
