@@ -8,7 +8,7 @@ from importlib.metadata import entry_points
 
 from fastapi import APIRouter, FastAPI
 
-from hotline.api import health, tickets
+from hotline.api import agents, health, tickets
 from hotline.core.clock import Clock, SystemClock
 from hotline.core.database import make_engine, make_sessionmaker
 from hotline.core.settings import Settings, load_settings
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.survey_policy = survey_policy(settings, app.state.policy)
     app.include_router(health.router)
     app.include_router(tickets.router)
+    app.include_router(agents.router)
     # The IVR and the console plug in from their own packages, so the domain never imports them.
     for plugin in entry_points(group=ROUTER_PLUGINS):
         loaded = plugin.load()

@@ -27,6 +27,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--phone", help="the user's phone (E.164) for answering queued calls")
     add.add_argument("--member", help="registry member code of a grid worker, such as 1101-01-02")
     add.add_argument(
+        "--languages",
+        default="zh-CN",
+        help="languages an agent takes calls in, comma-separated: zh-CN,en,ko (default zh-CN)",
+    )
+    add.add_argument(
         "--password-stdin",
         action="store_true",
         required=True,
@@ -58,6 +63,7 @@ def _add(args: argparse.Namespace) -> int:
                 language=args.language,
                 phone=args.phone,
                 member_code=args.member,
+                languages=tuple(code.strip() for code in args.languages.split(",") if code.strip()),
             )
             team = user.team.code if user.team else "-"
     except (users.InvalidUser, Conflict) as error:

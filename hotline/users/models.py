@@ -32,7 +32,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
-    language: Mapped[str] = mapped_column(String(8), default="zh-CN")
+    language: Mapped[str] = mapped_column(String(8), default="zh-CN")  # of the console
+    languages: Mapped[str] = mapped_column(String(32), default="zh-CN")  # calls taken, comma list
     phone: Mapped[str | None] = mapped_column(String(32))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -21,6 +21,7 @@ from hotline.users.models import User, UserRole
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 CONSOLE_LANGUAGES = ("zh-CN", "en")
+CALL_LANGUAGES = ("zh-CN", "en", "ko")  # the IVR's languages; an agent takes calls in some
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of "no such user" equal to "wrong password".
 _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
@@ -51,10 +52,14 @@ def create(
     language: str = "zh-CN",
     phone: str | None = None,
     member_code: str | None = None,
+    languages: tuple[str, ...] = ("zh-CN",),
 ) -> User:
     """Add a user; grid workers must belong to a grid team, supervisors to a town or district."""
     if language not in CONSOLE_LANGUAGES:
         raise InvalidUser(f"language: one of {', '.join(CONSOLE_LANGUAGES)}")
+    unknown = [code for code in languages if code not in CALL_LANGUAGES]
+    if unknown or not languages:
+        raise InvalidUser(f"languages: some of {', '.join(CALL_LANGUAGES)}, comma-separated")
     if phone and not is_e164(phone):
         raise InvalidUser("phone: an E.164 number such as +8613800000000")
     if not USERNAME.match(username):
@@ -87,6 +92,7 @@ def create(
         role=role.value,
         team=team,
         language=language,
+        languages=",".join(dict.fromkeys(languages)),
         active=True,
         created_at=clock.now(),
     )
