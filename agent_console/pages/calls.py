@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from agent_console.auth import FormViewerDep, Viewer, ViewerDep
@@ -16,6 +17,8 @@ from hotline.audit import service as audit
 from hotline.core.errors import Conflict
 from hotline.queue import service as queue
 from hotline.queue.models import QueueEntry
+from hotline.seats import service as seats
+from hotline.seats.states import PauseReason
 from hotline.telephony.port import TelephonyError, make_telephony
 from hotline.users.access import require
 from hotline.users.permissions import Verb
@@ -43,6 +46,7 @@ def _page(
 ) -> HTMLResponse:
     waiting = list(queue.waiting(session=session))
     since = request.app.state.clock.now() - timedelta(hours=24)
+    seat = seats.seat_for(session=session, clock=request.app.state.clock, user=viewer.user)
     return render(
         request,
         "calls.html",
@@ -52,6 +56,8 @@ def _page(
         waiting=waiting,
         waited=_waited(request, waiting),
         missed=queue.missed(session=session, since=since),
+        seat=seat,
+        pause_reasons=[r.value for r in PauseReason if r is not PauseReason.MISSED],
         flash=flash,
         problem=problem,
     )
@@ -105,3 +111,30 @@ def answer_next(request: Request, session: SessionDep, viewer: FormViewerDep) ->
     )
     flash = translator(viewer.language)("calls.answered", number=entry.from_number)
     return _page(request, session, viewer, flash=flash)
+
+
+@router.post("/seat")
+def choose_seat_state(
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    state: Annotated[str, Form(max_length=16)],
+    reason: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    """The agent makes themself available, pauses with a reason, or signs out of the seat."""
+    with domain_errors():
+        require(viewer.actor, Verb.TAKE_CALLS)
+    settings = request.app.state.settings
+    try:
+        with session.begin_nested():
+            seats.choose_state(
+                session=session,
+                clock=request.app.state.clock,
+                username=viewer.user.username,
+                state=state,
+                reason=reason or None,
+                wrap_up=timedelta(seconds=settings.wrap_up_seconds),
+            )
+    except Conflict as error:
+        return _page(request, session, viewer, problem=str(error), status_code=409)
+    return _page(request, session, viewer, flash=translator(viewer.language)("common.save") + " ✓")

@@ -216,6 +216,13 @@ POSTS: list[tuple[str, dict[str, str], dict[str, int]]] = [
         ),
     ),
     (
+        "/console/calls/seat",
+        {"state": "paused", "reason": "break"},
+        expected(
+            agent=200, supervisor=200, district=200, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
         "/console/calls/answer-next",
         {},
         expected(
