@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from hotline.reasons.render import catalog as reason_catalog
+
 LOCALES = Path(__file__).resolve().parent / "locales"
 LANGUAGES = ("zh-CN", "en")
 
@@ -27,6 +29,9 @@ def catalog(language: str) -> dict[str, str]:
                 flat[name] = str(value)
 
     walk("", raw)
+    # Team roles are named once, in the domain's catalog that the timeline's reasons also use.
+    for code, names in reason_catalog().names["role"].items():
+        flat[f"member_role.{code}"] = names.get(language) or names["en"]
     return flat
 
 

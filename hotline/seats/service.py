@@ -71,9 +71,9 @@ def apply(
     now = clock.now()
     if move is SeatMove.EXTEND_WRAP_UP:
         seat.wrap_up_until = max(seat.wrap_up_until or now, now) + wrap_up
-    if target is not current or move is SeatMove.PAUSE:
-        seat.since = now if target is not current else seat.since
-        seat.pause_reason = why.value if why else None
+    if target is not current:
+        seat.since = now
+    seat.pause_reason = why.value if why else None  # None unless pausing or a missed ring
     seat.state = target
     if target is SeatState.AVAILABLE and current is not SeatState.AVAILABLE:
         seat.idle_since = now

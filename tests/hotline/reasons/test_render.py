@@ -53,7 +53,7 @@ NAMES = Names(
                 grid="1101-01",
             ),
             "zh-CN",
-            "王芳 (1101-01-02)（专职网格员）负责“水电气热”，在办工单 3 件，为网格 1101-01 中最少",
+            "王芳 (1101-01-02)（专职网格员）负责“水电气”，在办工单 3 件，为网格 1101-01 中最少",
         ),
         (
             reason("review.low_confidence", confidence=0.45, threshold=0.6),
@@ -65,7 +65,7 @@ NAMES = Names(
         (
             reason("triage.keypad", category="utilities"),
             "ko",
-            "the caller chose water, power, gas and heating on the keypad",
+            "the caller chose water, power and gas on the keypad",
         ),
         (note("居民说不是我们小区的"), "en", "居民说不是我们小区的"),
     ],
