@@ -220,6 +220,7 @@ SCENARIOS = [
     ("search", "agent", "/console/tickets?q=%2B8613712"),
     ("search", "agent", "/console/tickets?q=2026-000123"),
     ("search", "agent", "/console/tickets?q=井盖 占道"),
+    ("ticket", "agent", "/console/tickets/2026-000123"),
     ("dashboard", "supervisor", "/console/dashboard"),
     ("dashboard", "admin", "/console/dashboard"),
 ]
@@ -269,7 +270,7 @@ def main() -> None:
             rows = measure(url, args.rounds, Path(directory))
     finally:
         drop(args.database)
-    targets = {"list": 150, "dashboard": 300, "search": None}
+    targets = {"list": 150, "ticket": 150, "dashboard": 300, "search": None}
     print(f"\n{'kind':<10} {'user':<11} {'page':<62} {'p50 ms':>7} {'p95 ms':>7}  target")
     for kind, user, path, p50, p95, _size in rows:
         target = targets[kind]
