@@ -8,17 +8,31 @@ from agent_console.errors import PageError, page_error_handler
 from agent_console.pages import (
     admin,
     assets,
+    board,
     calls,
     dashboard,
     intake,
     media,
+    seat,
     signin,
     ticket,
     tickets,
 )
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-for module in (assets, signin, tickets, ticket, media, intake, calls, dashboard, admin):
+for module in (
+    assets,
+    signin,
+    tickets,
+    ticket,
+    media,
+    intake,
+    calls,
+    seat,
+    board,
+    dashboard,
+    admin,
+):
     router.include_router(module.router)
 
 

@@ -8,12 +8,15 @@ from importlib.metadata import entry_points
 
 from fastapi import APIRouter, FastAPI
 
-from hotline.api import agents, health, tickets
+from hotline.api import agents, calls, health, metrics, tickets
 from hotline.core.clock import Clock, SystemClock
 from hotline.core.database import make_engine, make_sessionmaker
 from hotline.core.settings import Settings, load_settings
 from hotline.surveys.policy import survey_policy
+from hotline.transcripts.partials import PartialStore
 from hotline.triage.policy import policy_from_settings
+from transcription.engine import VoskEngine
+from transcription.registry import resolve_models
 
 ROUTER_PLUGINS = "hotline.routers"
 
@@ -41,9 +44,15 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.sessions = make_sessionmaker(engine)
     app.state.policy = policy_from_settings(settings)
     app.state.survey_policy = survey_policy(settings, app.state.policy)
+    assert settings.models_dir is not None
+    # Models load on the first live stream (or at start in `hotline live`), once per process.
+    app.state.live_engine = VoskEngine(resolve_models(settings.vosk_models, settings.models_dir))
+    app.state.live_partials = PartialStore(settings)
     app.include_router(health.router)
     app.include_router(tickets.router)
     app.include_router(agents.router)
+    app.include_router(calls.router)
+    app.include_router(metrics.router)
     # The IVR and the console plug in from their own packages, so the domain never imports them.
     for plugin in entry_points(group=ROUTER_PLUGINS):
         loaded = plugin.load()

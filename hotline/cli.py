@@ -6,6 +6,7 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 from importlib.metadata import entry_points
 
 from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
@@ -43,7 +44,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     from hotline.app import create_app
 
-    app = create_app(load_settings())
+    settings = load_settings()
+    app = create_app(settings)
+    if settings.intake_mode == "agent-first" and settings.media_stream_url is None:
+        # Media Streams come to this process: load the models now, not on the first call.
+        threading.Thread(target=app.state.live_engine.preload, daemon=True).start()
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 

@@ -15,9 +15,6 @@ from hotline.core.clock import Clock
 from hotline.core.settings import Settings
 from hotline.grids import service as grids
 from hotline.grids.models import OrgUnit
-from hotline.queue import service as queue
-from hotline.queue.models import QueueOutcome
-from hotline.queue.rules import offer_voicemail, within_hours
 from hotline.tickets import service as tickets
 from hotline.tickets.categories import MENU_DIGITS, Category
 from hotline.tickets.transitions import TicketStatus, public_status
@@ -25,6 +22,7 @@ from hotline.triage import service as triage
 from hotline.triage.policy import TriagePolicy
 from ivr.catalog import DEFAULT_LANGUAGE, LANGUAGE_DIGITS, Catalog, catalog, languages
 from ivr.twiml import gather_digits, record_description, say, spoken_date, spoken_digits
+from ivr.waiting import Waiting
 
 MENU_ATTEMPTS = 3  # the first prompt and two re-prompts
 LOCATION_ATTEMPTS = 2
@@ -131,7 +129,19 @@ class CallFlow:
         if self.call.language != DEFAULT_LANGUAGE:
             for key in ("recorded_notice", "emergency"):
                 say(response, self.catalog, key)
+        if self.settings.intake_mode == "agent-first":
+            return Waiting(self).join(response)
         return self._ask("menu", "main_menu", 1, response=response)
+
+    def ask_category(
+        self, *, preface: list[str], response: VoiceResponse | None = None, **values: str
+    ) -> VoiceResponse:
+        """The IVR intake from its first question: what kind of problem is it?"""
+        calls.update_choices(call=self.call, clock=self.clock, intent="report")
+        response = response or VoiceResponse()
+        for key in preface:
+            say(response, self.catalog, key, **values)
+        return self._ask("category", "category_menu", 1, response=response)
 
     def main_menu(self, digits: str, attempt: int) -> VoiceResponse:
         """Report, status check, agent, or repeat; after three misses take a report."""
@@ -141,10 +151,7 @@ class CallFlow:
         if digits == "2":
             return self._ask("status", "status_prompt", 1, num_digits=None)
         if digits == "3":
-            calls.update_choices(
-                call=self.call, clock=self.clock, intent="agent", category=Category.OTHER
-            )
-            return self.to_agents()
+            return Waiting(self).menu_choice()
         if digits == "0":
             return self._ask("menu", "main_menu", attempt)
 
@@ -153,56 +160,6 @@ class CallFlow:
             return self._ask("category", "category_menu", 1)
 
         return self._retry_or("menu", "main_menu", digits, attempt, MENU_ATTEMPTS, report)
-
-    def to_agents(self) -> VoiceResponse:
-        """Wait in the agent queue during opening hours; otherwise leave a voicemail."""
-        hours = self.settings.agent_hours
-        if not within_hours(self.clock.now(), hours, self.settings.timezone):
-            return self.record(1, prompt="agent_closed", hours=hours)
-        queue.enqueue(session=self.session, clock=self.clock, call=self.call)
-        response = VoiceResponse()
-        say(response, self.catalog, "agent_connecting")
-        response.enqueue(
-            self.settings.queue_name,
-            action=self.url("queue/left"),
-            method="POST",
-            wait_url=self.url("queue/wait"),
-            wait_url_method="POST",
-        )
-        return response
-
-    def queue_wait(self, position: str, queue_seconds: str) -> VoiceResponse:
-        """What a waiting caller hears on each loop: place in line, hold music, or voicemail."""
-        response = VoiceResponse()
-        waited = int(queue_seconds) if queue_seconds.isdigit() else 0
-        if offer_voicemail(waited, self.settings.queue_max_wait_seconds):
-            response.leave()
-            return response
-        if position.isdigit():
-            say(
-                response,
-                self.catalog,
-                "queue_position",
-                position=position,
-                minutes=str(max(1, round(waited / 60))),
-            )
-        response.play(self.settings.public_base_url + "/ivr/hold.wav")
-        return response
-
-    def queue_left(self, result: str, queue_seconds: str) -> VoiceResponse:
-        """The wait ended: after a conversation hang up; if the caller left the line, voicemail."""
-        entry = queue.finish(
-            session=self.session,
-            clock=self.clock,
-            call_sid=self.call.call_sid,
-            result=result,
-            queue_seconds=int(queue_seconds) if queue_seconds.isdigit() else None,
-        )
-        response = VoiceResponse()
-        if entry is not None and entry.outcome == QueueOutcome.VOICEMAIL:
-            return self.record(1, prompt="queue_voicemail_offer")
-        response.hangup()
-        return response
 
     def choose_category(self, digits: str, attempt: int) -> VoiceResponse:
         """Remember the category; after three misses file it as 'other'."""
@@ -381,6 +338,8 @@ class CallFlow:
                 recording_sid=form["RecordingSid"],
                 recording_url=form["RecordingUrl"],
                 duration=form.get("RecordingDuration"),
+            ) or intake.ensure_ticket(
+                session=self.session, clock=self.clock, policy=self.policy, call=self.call
             )
         else:
             ticket = intake.finish_without_recording(

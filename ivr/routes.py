@@ -15,11 +15,13 @@ from hotline.calls import intake
 from hotline.calls import service as calls
 from hotline.calls.models import Call
 from hotline.core.database import unit_of_work
-from ivr import survey_routes
+from hotline.seats import acd
+from ivr import agent_routes, media_stream, survey_routes
 from ivr.catalog import DEFAULT_LANGUAGE, catalog
 from ivr.flow import CallFlow
 from ivr.security import TwilioForm, require
 from ivr.twiml import record_description, say, spoken_digits, xml
+from ivr.waiting import Waiting
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/ivr", tags=["ivr"])
@@ -101,18 +103,26 @@ def queue_wait(request: Request, form: TwilioForm) -> Response:
     """Twilio's waitUrl for callers in the agent queue, fetched again and again while they wait."""
     require(form, "CallSid")
     with unit_of_work(request.app.state.sessions) as session:
-        flow = _flow(session, request, form)
-        response = flow.queue_wait(form.get("QueuePosition", ""), form.get("QueueTime", ""))
+        response = Waiting(_flow(session, request, form)).hold(form.get("QueueTime", ""))
+    return xml(response)
+
+
+@router.post("/queue/key")
+def queue_key(request: Request, form: TwilioForm) -> Response:
+    """A key pressed on hold: 1 leaves the queue to describe the problem instead."""
+    require(form, "CallSid")
+    with unit_of_work(request.app.state.sessions) as session:
+        response = Waiting(_flow(session, request, form)).key(form.get("Digits", "").strip())
     return xml(response)
 
 
 @router.post("/queue/left")
 def queue_left(request: Request, form: TwilioForm) -> Response:
-    """The <Enqueue> action: the wait ended bridged, abandoned, or asking for voicemail."""
+    """The <Enqueue> action: the wait ended answered, abandoned, overflowing or for voicemail."""
     require(form, "CallSid")
     with unit_of_work(request.app.state.sessions) as session:
-        flow = _flow(session, request, form)
-        response = flow.queue_left(form.get("QueueResult", ""), form.get("QueueTime", ""))
+        waiting = Waiting(_flow(session, request, form))
+        response = waiting.left(form.get("QueueResult", ""), form.get("QueueTime", ""))
     return xml(response)
 
 
@@ -162,6 +172,7 @@ def call_status(request: Request, form: TwilioForm) -> Response:
             intake.after_hang_up(
                 session=session, clock=state.clock, surveys=state.survey_policy, call=call
             )
+            acd.caller_left(session=session, clock=state.clock, call_sid=call.call_sid)
     return Response(status_code=204)
 
 
@@ -216,6 +227,8 @@ def fallback_recorded(request: Request, form: TwilioForm) -> Response:
                     recording_sid=form["RecordingSid"],
                     recording_url=form["RecordingUrl"],
                     duration=form.get("RecordingDuration"),
+                ) or intake.ensure_ticket(
+                    session=session, clock=state.clock, policy=state.policy, call=call
                 )
                 reference = ticket.reference
     except SQLAlchemyError:
@@ -230,5 +243,7 @@ def fallback_recorded(request: Request, form: TwilioForm) -> Response:
     return xml(response)
 
 
+router.include_router(agent_routes.router)
+router.include_router(media_stream.router)
 router.include_router(survey_routes.router)
 router.include_router(survey_routes.sms_router)

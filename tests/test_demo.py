@@ -48,6 +48,14 @@ def test_demo_places_calls_and_prints_the_table(tmp_path: Path) -> None:
         stt.setdefault(row[1], set()).add(row[6])
     assert stt == {"ko": {"ok"}, "zh-CN": {"failed"}, "en": {"failed"}}
     assert all(len(row) > 9 for row in rows)  # text, or the reason there is none
+    # A person answers: the agent is rung, the caller speaks, lines arrive, the ticket is filed.
+    seat = lines[lines.index("2. A person answers: an agent signs in and takes a Korean call") :]
+    events = [line.split()[1:3] for line in seat if line[:7].strip().replace(".", "").isdigit()]
+    assert ["demo-agent", "ringing"] in events and ["demo-agent", "on_call"] in events
+    assert ["caller", "final"] in events and ["agent", "final"] in events
+    filed = next(line for line in seat if line.startswith("ticket "))
+    assert filed.split()[1] == f"{year}-000007"
+    assert "dispatched to team 1101-01" in filed and filed.endswith("transcribed offline: ok")
     leftovers = subprocess.run(
         ["pgrep", "-f", str(tmp_path)], capture_output=True, text=True
     ).stdout.split()

@@ -32,10 +32,8 @@ def test_call_to_ticket_to_closure_to_survey_to_reopen(
             recordings=recordings,
             caller=CALLER,
         )
-        # Korean, report, roads and facilities, community 1101, then the description.
-        result = call.run(
-            Script(keys=["3", "1", "1", "1101"], recordings=[FIXTURES / "ko_pothole.wav"])
-        )
+        # Korean; no agent is signed in, so roads and facilities, community 1101, description.
+        result = call.run(Script(keys=["3", "1", "1101"], recordings=[FIXTURES / "ko_pothole.wav"]))
         assert not result.errors
         run_jobs(survey_worker, redis)  # transcription, triage, dispatch, SMS
     finally:

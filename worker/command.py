@@ -1,4 +1,4 @@
-"""`hotline worker` (RQ worker + outbox relay) and `hotline relay`."""
+"""`hotline worker` (RQ worker, outbox relay, distributor), `hotline relay`, `hotline acd`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rq.worker.base import BaseWorker
 from hotline.core.processes import spawn, stop
 from hotline.core.redis import open_redis
 from hotline.core.settings import load_settings
-from worker import context
+from worker import acd, context
 from worker.queues import QUEUES, queue
 from worker.relay import relay_once, run_forever
 
@@ -37,11 +37,17 @@ class StartupSafeWorker(Worker):
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `worker` and `relay`."""
-    worker = commands.add_parser("worker", help="run the RQ worker and the outbox relay")
+    worker = commands.add_parser(
+        "worker", help="run the RQ worker, the outbox relay and the call distributor"
+    )
     worker.add_argument("--burst", action="store_true", help="process what is queued, then exit")
     worker.set_defaults(handler=run_worker)
     relay = commands.add_parser("relay", help="run only the outbox relay")
     relay.set_defaults(handler=run_relay)
+    distributor = commands.add_parser(
+        "acd", help="run only the call distributor (rings agents, bridges callers)"
+    )
+    distributor.set_defaults(handler=run_acd)
 
 
 def drain(
@@ -93,12 +99,14 @@ def run_worker(args: argparse.Namespace) -> int:
             return 0
         env = {**os.environ, "HOTLINE_REDIS_URL": handle.url}
         relay = spawn([sys.executable, "-m", "hotline.cli", "relay"], env=env)
+        distributor = spawn([sys.executable, "-m", "hotline.cli", "acd"], env=env)
         try:
             worker = StartupSafeWorker(list(QUEUES), connection=redis)
             if not stop_requested:
                 # RQ's scheduler runs in the relay process: forking it here raced with SIGTERM.
                 worker.work()
         finally:
+            stop(distributor)
             stop(relay)
         return 0
     finally:
@@ -125,4 +133,19 @@ def run_relay(args: argparse.Namespace) -> int:
         settings=settings,
         should_stop=lambda: stopping,
     )
+    return 0
+
+
+def run_acd(args: argparse.Namespace) -> int:
+    """Distribute calls to agents until SIGTERM (needs only the database and the phone network)."""
+    ctx = context.build(load_settings())
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    acd.run_forever(ctx, should_stop=lambda: stopping)
     return 0

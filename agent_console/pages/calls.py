@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from agent_console.auth import FormViewerDep, Viewer, ViewerDep
@@ -17,9 +16,8 @@ from hotline.audit import service as audit
 from hotline.core.errors import Conflict
 from hotline.queue import service as queue
 from hotline.queue.models import QueueEntry
+from hotline.seats import acd
 from hotline.seats import service as seats
-from hotline.seats.states import PauseReason
-from hotline.telephony.port import TelephonyError, make_telephony
 from hotline.users.access import require
 from hotline.users.permissions import Verb
 
@@ -57,7 +55,6 @@ def _page(
         waited=_waited(request, waiting),
         missed=queue.missed(session=session, since=since),
         seat=seat,
-        pause_reasons=[r.value for r in PauseReason if r is not PauseReason.MISSED],
         flash=flash,
         problem=problem,
     )
@@ -88,53 +85,20 @@ def queue_rows(request: Request, session: SessionDep, viewer: ViewerDep) -> HTML
 
 @router.post("/answer-next")
 def answer_next(request: Request, session: SessionDep, viewer: FormViewerDep) -> Response:
-    """Ring the agent's phone and bridge it to the longest-waiting caller."""
+    """Ring the agent's phone now for the longest-waiting caller of their languages."""
     with domain_errors():
         require(viewer.actor, Verb.TAKE_CALLS)
-    settings = request.app.state.settings
     try:
-        entry = queue.answer_next(
-            session=session,
-            telephony=make_telephony(settings),
-            agent=viewer.user.username,
-            agent_phone=viewer.user.phone,
-            queue_name=settings.queue_name,
-        )
-    except (Conflict, TelephonyError) as error:
+        with session.begin_nested():
+            offer = acd.pull(session=session, clock=request.app.state.clock, user=viewer.user)
+    except Conflict as error:
         return _page(request, session, viewer, problem=str(error), status_code=409)
     audit.record(
         session=session,
         clock=request.app.state.clock,
         username=viewer.user.username,
         action="answer_call",
-        detail=entry.call_sid,
+        detail=offer.entry.call_sid,
     )
-    flash = translator(viewer.language)("calls.answered", number=entry.from_number)
+    flash = translator(viewer.language)("calls.answered", number=offer.entry.from_number)
     return _page(request, session, viewer, flash=flash)
-
-
-@router.post("/seat")
-def choose_seat_state(
-    request: Request,
-    session: SessionDep,
-    viewer: FormViewerDep,
-    state: Annotated[str, Form(max_length=16)],
-    reason: Annotated[str, Form(max_length=16)] = "",
-) -> Response:
-    """The agent makes themself available, pauses with a reason, or signs out of the seat."""
-    with domain_errors():
-        require(viewer.actor, Verb.TAKE_CALLS)
-    settings = request.app.state.settings
-    try:
-        with session.begin_nested():
-            seats.choose_state(
-                session=session,
-                clock=request.app.state.clock,
-                username=viewer.user.username,
-                state=state,
-                reason=reason or None,
-                wrap_up=timedelta(seconds=settings.wrap_up_seconds),
-            )
-    except Conflict as error:
-        return _page(request, session, viewer, problem=str(error), status_code=409)
-    return _page(request, session, viewer, flash=translator(viewer.language)("common.save") + " ✓")

@@ -18,7 +18,7 @@ from hotline.calls.models import Call
 from hotline.core.errors import Conflict
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
-from hotline.tickets import desk, queries
+from hotline.tickets import phone_intake, queries
 from hotline.tickets.categories import Category
 from hotline.tickets.queries import TicketQuery
 from hotline.users.access import require
@@ -82,7 +82,7 @@ def create(
     }
     try:
         with session.begin_nested():
-            ticket = desk.create_on_behalf(
+            ticket = phone_intake.create_on_behalf(
                 session=session,
                 clock=request.app.state.clock,
                 policy=request.app.state.policy,

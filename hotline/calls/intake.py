@@ -45,6 +45,12 @@ def ensure_ticket(*, session: Session, clock: Clock, policy: TriagePolicy, call:
     return ticket
 
 
+def answered_by_person(*, session: Session, call: Call) -> bool:
+    """Did an agent take this call? Then the agent writes the ticket, not the IVR."""
+    entry = queue.get_entry(session=session, call_sid=call.call_sid)
+    return entry is not None and entry.outcome == QueueOutcome.ANSWERED
+
+
 def add_recording(
     *,
     session: Session,
@@ -55,8 +61,8 @@ def add_recording(
     recording_url: str,
     duration: str | None,
     status: str = "completed",
-) -> Ticket:
-    """Store a recording (queueing its transcription) and make sure the call has a ticket."""
+) -> Ticket | None:
+    """Store a recording (queueing its transcription); an IVR call also gets its ticket."""
     available = status == "completed" and bool(recording_url)
     calls.add_recording(
         session=session,
@@ -68,6 +74,8 @@ def add_recording(
         available=available,
         unavailable_reason=None if available else f"Twilio reported recording {status}",
     )
+    if answered_by_person(session=session, call=call):
+        return tickets.get_by_call(session=session, call_id=call.id)
     return ensure_ticket(session=session, clock=clock, policy=policy, call=call)
 
 

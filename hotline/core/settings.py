@@ -56,9 +56,13 @@ class Settings(BaseSettings):
     survey_sms_fallback: bool = True
     calls_per_second: float = Field(1.0, gt=0)
     twilio_api_base_url: str | None = None
+    intake_mode: Literal["agent-first", "ivr"] = "agent-first"
     agent_hours: str = "08:00-20:00"
-    queue_max_wait_seconds: int = 120
+    queue_max_wait_seconds: int = Field(120, ge=0)
+    agent_ring_seconds: int = Field(20, ge=5, le=120)
     wrap_up_seconds: int = Field(30, ge=0, le=3600)
+    media_stream_url: str | None = None
+    acd_interval_seconds: float = Field(0.5, gt=0)
     queue_name: str = "hotline-agents"
     timezone: str = "Asia/Shanghai"
     calendar_file: Path | None = None
@@ -113,6 +117,16 @@ class Settings(BaseSettings):
             raise ValueError("HOTLINE_TWILIO_API_BASE_URL must be an absolute http(s) URL")
         return value.rstrip("/")
 
+    @field_validator("media_stream_url")
+    @classmethod
+    def _stream_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("ws", "wss") or not parts.netloc or parts.query:
+            raise ValueError("HOTLINE_MEDIA_STREAM_URL must be a ws(s):// URL with no query string")
+        return value.rstrip("/")
+
     @field_validator("public_base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
@@ -142,6 +156,15 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'hotline.db').resolve()}"
 
+    @property
+    def resolved_media_stream_url(self) -> str:
+        """Where Twilio opens Media Streams: the setting, or /ivr/media-stream on the base URL."""
+        if self.media_stream_url:
+            return self.media_stream_url
+        parts = urlsplit(self.public_base_url)
+        scheme = "wss" if parts.scheme == "https" else "ws"
+        return f"{scheme}://{parts.netloc}{parts.path}/ivr/media-stream"
+
     def check_for_production(self) -> None:
         """Refuse to run against real Twilio with placeholder secrets."""
         if self.telephony != "twilio":
@@ -156,6 +179,11 @@ class Settings(BaseSettings):
         host = urlsplit(self.public_base_url).hostname or ""
         if host in ("127.0.0.1", "localhost"):
             problems.append("HOTLINE_PUBLIC_BASE_URL must be the address Twilio reaches")
+        if not self.resolved_media_stream_url.startswith("wss://"):
+            problems.append(
+                "Twilio opens Media Streams over wss:// only: use an https public base URL "
+                "or set HOTLINE_MEDIA_STREAM_URL"
+            )
         if problems:
             raise ConfigurationError(
                 "refusing to start with HOTLINE_TELEPHONY=twilio: " + "; ".join(problems)

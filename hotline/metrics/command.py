@@ -14,9 +14,11 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from hotline.core.clock import SystemClock
 from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
 from hotline.core.settings import load_settings
+from hotline.metrics import seats
 from hotline.metrics import service as metrics
 from hotline.metrics.periods import period_bounds
 from hotline.metrics.rules import TeamFigures, ranking
+from hotline.metrics.seat_report import write_seats
 
 COLUMNS = (
     "group",
@@ -41,10 +43,15 @@ COLUMNS = (
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `report`."""
     report = commands.add_parser("report", help="response, resolution and satisfaction rates")
-    report.add_argument("--period", choices=["week", "month"], default="week")
+    report.add_argument("--period", choices=["day", "week", "month"], default="week")
     report.add_argument("--previous", action="store_true", help="the last complete period")
     report.add_argument("--format", choices=["md", "csv"], default="md")
     report.add_argument("--group", choices=list(metrics.GROUPS), default="team")
+    report.add_argument(
+        "--seats",
+        action="store_true",
+        help="seat figures instead: 15-second answers, connection, abandons, handle times",
+    )
     report.add_argument(
         "--at",
         type=_moment,
@@ -149,16 +156,23 @@ def run(args: argparse.Namespace) -> int:
     engine = make_engine(settings.resolved_database_url)
     try:
         with unit_of_work(make_sessionmaker(engine)) as session:
-            rows = metrics.figures(
-                session=session, since=since, until=until, now=now, group=args.group
-            )
+            if args.seats:
+                seat_report = seats.seat_report(
+                    session=session, since=since, until=until, timezone=settings.timezone
+                )
+            else:
+                rows = metrics.figures(
+                    session=session, since=since, until=until, now=now, group=args.group
+                )
     except (OperationalError, ProgrammingError) as error:
         reason = str(error.orig).splitlines()[0]
         print(f"error: cannot read the database ({reason}); run `hotline init`", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
-    if args.format == "csv":
+    if args.seats:
+        write_seats(sys.stdout, args.format, seat_report, settings.timezone)
+    elif args.format == "csv":
         write_csv(sys.stdout, args.group, rows)
     else:
         title = f"12345 report {since:%Y-%m-%d} – {until:%Y-%m-%d %H:%M} ({settings.timezone})"

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from hotline.calls.models import Call
 from hotline.grids import service as grids
 from hotline.grids.models import OrgUnit, UnitLevel
-from hotline.metrics.rules import NO_GROUP, NO_GROUP_NAME, TeamFigures, ranking, rate
-from hotline.queue.models import QueueEntry, QueueOutcome
+from hotline.metrics.rules import NO_GROUP, NO_GROUP_NAME, TeamFigures, ranking
+from hotline.metrics.seats import SeatReport, seat_report
 from hotline.surveys.models import Survey, SurveyKind, SurveyStatus
 from hotline.surveys.rules import SATISFIED_SCORES
 from hotline.tickets.models import Ticket
@@ -22,7 +22,6 @@ from hotline.tickets.queries import OPEN, WORKING
 from hotline.users.access import ticket_scope
 from hotline.users.permissions import SYSTEM_ACTOR, Actor
 
-ANSWER_TARGET_SECONDS = 15
 GROUPS = ("team", "community", "town", "category")
 UP_TO_NOW = timedelta(seconds=1)  # a window ending "now" includes what happened this instant
 
@@ -35,9 +34,7 @@ class Dashboard:
     calls_per_hour: list[int]
     open_by_status: dict[str, int]
     overdue: int
-    queue_ended: int
-    answer_rate: float | None
-    answered_within_target_rate: float | None
+    seats: SeatReport  # today, the whole centre (calls have no area)
     totals: TeamFigures
     teams: list[TeamFigures]
     best: list[TeamFigures]
@@ -217,19 +214,7 @@ def dashboard(
         overdue = overdue.where(scope)
     hours = calls_by_hour(session=session, now=now, timezone=timezone)
     start = _local_midnight(now, timezone)
-    queue = session.execute(
-        select(
-            func.count(),
-            _count(QueueEntry.outcome == QueueOutcome.ANSWERED),
-            _count(
-                and_(
-                    QueueEntry.outcome == QueueOutcome.ANSWERED,
-                    QueueEntry.wait_seconds <= ANSWER_TARGET_SECONDS,
-                )
-            ),
-        ).where(QueueEntry.enqueued_at >= start, QueueEntry.outcome != QueueOutcome.WAITING)
-    ).one()
-    ended, answered, quick = queue[0], int(queue[1] or 0), int(queue[2] or 0)
+    today = seat_report(session=session, since=start, until=now + UP_TO_NOW, timezone=timezone)
     teams = figures(
         session=session,
         since=now - timedelta(days=days),
@@ -243,9 +228,7 @@ def dashboard(
         calls_per_hour=hours,
         open_by_status={status: count for status, count in session.execute(by_status)},
         overdue=session.scalar(overdue) or 0,
-        queue_ended=ended,
-        answer_rate=rate(answered, ended),
-        answered_within_target_rate=rate(quick, ended),
+        seats=today,
         totals=total(teams),
         teams=teams,
         best=best,

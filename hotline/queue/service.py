@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Call
 from hotline.core.clock import Clock
-from hotline.core.errors import Conflict
 from hotline.core.persistence import get_or_insert
-from hotline.queue.models import QueueEntry, QueueOutcome
-from hotline.telephony.port import Telephony
+from hotline.queue.models import OverflowReason, QueueEntry, QueueOutcome
 
 # Twilio's QueueResult values → how the wait ended.
 RESULTS = {
@@ -69,6 +67,40 @@ def finish(
     return entry
 
 
+def answered(*, entry: QueueEntry, clock: Clock, agent: str) -> None:
+    """A person took the call: the wait is over."""
+    now = clock.now()
+    entry.outcome = QueueOutcome.ANSWERED
+    entry.answered_by = agent
+    entry.answered_at = now
+    entry.left_at = now
+    entry.wait_seconds = max(0, int((now - entry.enqueued_at).total_seconds()))
+
+
+def overflow(*, entry: QueueEntry, clock: Clock, reason: OverflowReason) -> None:
+    """The caller goes on to the IVR intake instead of waiting (first ending wins)."""
+    if entry.outcome != QueueOutcome.WAITING:
+        return
+    now = clock.now()
+    entry.outcome = QueueOutcome.OVERFLOW
+    entry.overflow_reason = reason
+    entry.left_at = now
+    entry.wait_seconds = max(0, int((now - entry.enqueued_at).total_seconds()))
+
+
+def position(*, session: Session, entry: QueueEntry) -> int:
+    """The caller's place in line among callers of the same language (1 = next)."""
+    ahead = session.scalar(
+        select(func.count(QueueEntry.id)).where(
+            QueueEntry.outcome == QueueOutcome.WAITING,
+            QueueEntry.language == entry.language,
+            (QueueEntry.enqueued_at < entry.enqueued_at)
+            | ((QueueEntry.enqueued_at == entry.enqueued_at) & (QueueEntry.id < entry.id)),
+        )
+    )
+    return int(ahead or 0) + 1
+
+
 def caller_gone(*, session: Session, clock: Clock, call_sid: str) -> None:
     """The call ended while still waiting (no queue result arrived): a missed call."""
     finish(session=session, clock=clock, call_sid=call_sid, result="hangup", queue_seconds=None)
@@ -90,23 +122,3 @@ def missed(*, session: Session, since: datetime) -> Sequence[QueueEntry]:
         .where(QueueEntry.outcome == QueueOutcome.ABANDONED, QueueEntry.enqueued_at >= since)
         .order_by(QueueEntry.enqueued_at.desc())
     ).all()
-
-
-def answer_next(
-    *,
-    session: Session,
-    telephony: Telephony,
-    agent: str,
-    agent_phone: str | None,
-    queue_name: str,
-) -> QueueEntry:
-    """Ring the agent's phone and bridge it to the longest-waiting caller (<Dial><Queue>)."""
-    if not agent_phone:
-        raise Conflict("your account has no phone number to ring")
-    line = waiting(session=session)
-    if not line:
-        raise Conflict("no one is waiting")
-    entry = line[0]
-    telephony.connect_agent(agent_phone, queue_name)
-    entry.answered_by = agent
-    return entry

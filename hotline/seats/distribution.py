@@ -1,12 +1,14 @@
-"""Pure: which available agent rings next for a waiting caller (longest idle first)."""
+"""Pure: which available agent rings next for a waiting caller, and when a ring is over."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hotline.seats.states import SeatState
+
+RING_GRACE = timedelta(seconds=5)  # Twilio's own no-answer status normally arrives first
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,8 @@ def choose(
 def anyone_speaks(seats: Iterable[SeatView], *, language: str) -> bool:
     """Is any signed-in agent (in any state) able to take this language later?"""
     return any(s.state is not SeatState.SIGNED_OUT and language in s.languages for s in seats)
+
+
+def ring_overdue(rung_at: datetime, now: datetime, ring_seconds: int) -> bool:
+    """Has a ring outlived its time-out (plus grace for the status callback)?"""
+    return now >= rung_at + timedelta(seconds=ring_seconds) + RING_GRACE

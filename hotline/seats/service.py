@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from hotline.core.clock import Clock
 from hotline.core.errors import Conflict, Forbidden, NotFound
 from hotline.seats.distribution import SeatView
-from hotline.seats.models import Seat, SeatChange
+from hotline.seats.models import CallOffer, OfferState, Seat, SeatChange
 from hotline.seats.states import (
     SeatMove,
     SeatMoveRefused,
@@ -29,9 +29,10 @@ def languages_of(user: User) -> tuple[str, ...]:
     return tuple(code for code in (user.languages or "zh-CN").split(",") if code)
 
 
-def seat_for(*, session: Session, clock: Clock, user: User) -> Seat:
-    """The agent's seat, signed out until they choose otherwise."""
-    seat = session.scalar(select(Seat).where(Seat.user_id == user.id))
+def seat_for(*, session: Session, clock: Clock, user: User, lock: bool = False) -> Seat:
+    """The agent's seat, signed out until they choose otherwise; `lock` holds its row."""
+    query = select(Seat).where(Seat.user_id == user.id)
+    seat = session.scalar(query.with_for_update() if lock else query)
     if seat is None:
         seat = Seat(user_id=user.id, user=user, state=SeatState.SIGNED_OUT, since=clock.now())
         session.add(seat)
@@ -85,6 +86,10 @@ def apply(
         seat.call_sid = None
     if target is not SeatState.WRAP_UP:
         seat.wrap_up_until = None
+    if current is SeatState.WRAP_UP and target is not SeatState.WRAP_UP:
+        _note_wrap_up_end(session=session, user_id=seat.user_id, at=now)
+    if current is SeatState.RINGING and move in (SeatMove.PAUSE, SeatMove.SIGN_OUT):
+        _withdraw_ring(session=session, clock=clock, user_id=seat.user_id, why=move.value)
     session.add(
         SeatChange(
             user_id=seat.user_id,
@@ -100,6 +105,31 @@ def apply(
     return seat
 
 
+def _note_wrap_up_end(*, session: Session, user_id: int, at: datetime) -> None:
+    offer = session.scalar(
+        select(CallOffer)
+        .where(CallOffer.user_id == user_id, CallOffer.state == OfferState.ANSWERED)
+        .order_by(CallOffer.id.desc())
+        .limit(1)
+    )
+    if offer is not None and offer.wrap_up_ended_at is None:
+        offer.wrap_up_ended_at = at
+
+
+def _withdraw_ring(*, session: Session, clock: Clock, user_id: int, why: str) -> None:
+    """The agent paused or signed out while ringing: the caller goes to the next agent."""
+    for offer in session.scalars(
+        select(CallOffer).where(
+            CallOffer.user_id == user_id,
+            CallOffer.state.in_((OfferState.PENDING, OfferState.RINGING)),
+        )
+    ):
+        offer.state = OfferState.WITHDRAWN
+        offer.end_reason = f"agent_{why}"
+        offer.ended_at = clock.now()
+        offer.cancel_requested = offer.agent_call_sid is not None or offer.rung_at is not None
+
+
 def choose_state(
     *,
     session: Session,
@@ -111,12 +141,14 @@ def choose_state(
 ) -> Seat:
     """The agent (or an integration) sets available, paused or signed out."""
     user = get_user_or_raise(session=session, username=username)
-    seat = seat_for(session=session, clock=clock, user=user)
+    seat = seat_for(session=session, clock=clock, user=user, lock=True)
     try:
         wanted = SeatState(state)
         move = move_to(SeatState(seat.state), wanted)
     except (ValueError, SeatMoveRefused):
         raise Conflict(f"state: choose available, paused or signed_out, not {state!r}") from None
+    if wanted is SeatState.AVAILABLE and not user.phone:
+        raise Conflict("no phone to ring: give the agent a number or SIP address first")
     if SeatState(seat.state) is SeatState.WRAP_UP and wanted is SeatState.AVAILABLE:
         move = SeatMove.END_WRAP_UP  # ending after-call work early
     return apply(session=session, clock=clock, seat=seat, move=move, reason=reason, wrap_up=wrap_up)

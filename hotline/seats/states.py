@@ -37,6 +37,7 @@ class SeatMove(StrEnum):
     ANSWER = "answer"
     NO_ANSWER = "no_answer"  # the ring timed out or was declined
     CALLER_GONE = "caller_gone"  # the caller hung up while the agent's phone rang
+    WITHDRAWN = "withdrawn"  # the hotline took the offer back (the ring was lost on the way)
     HANG_UP = "hang_up"
     END_WRAP_UP = "end_wrap_up"  # early by the agent, or when the wrap-up time is over
     EXTEND_WRAP_UP = "extend_wrap_up"
@@ -58,6 +59,7 @@ MOVES: dict[tuple[SeatState, SeatMove], SeatState] = {
     (S.RINGING, M.ANSWER): S.ON_CALL,
     (S.RINGING, M.NO_ANSWER): S.PAUSED,
     (S.RINGING, M.CALLER_GONE): S.AVAILABLE,
+    (S.RINGING, M.WITHDRAWN): S.AVAILABLE,
     (S.RINGING, M.PAUSE): S.PAUSED,  # declined by pausing: the caller goes to the next agent
     (S.RINGING, M.SIGN_OUT): S.SIGNED_OUT,  # likewise
     (S.ON_CALL, M.HANG_UP): S.WRAP_UP,

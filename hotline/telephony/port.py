@@ -6,29 +6,28 @@ import json
 import secrets
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from hotline.core.settings import Settings
 from hotline.telephony.download import FetchedRecording, download, media_url
+from hotline.telephony.errors import TelephonyError
+from hotline.telephony.voice import AgentCalls, Join
 
 REST_TIMEOUT_SECONDS = 15.0
 RESIDENT_PLUGINS = "hotline.residents"
 RING_SECONDS = 30
+__all__ = ["Join", "Telephony", "TelephonyError", "make_telephony"]
 
 
-def dial_queue(queue_name: str) -> str:
-    """TwiML for the agent's leg: bridge to the caller at the front of the queue."""
-    from twilio.twiml.voice_response import Dial, VoiceResponse
-
-    response = VoiceResponse()
-    dial = Dial()
-    dial.queue(queue_name)
-    response.append(dial)
-    return str(response)
+CARRIER_FILE = "carrier.url"  # written by the call simulator's carrier while it runs
 
 
-class TelephonyError(RuntimeError):
-    """The provider refused or failed a request; the message says why."""
+def carrier_url(settings: Settings) -> str | None:
+    """The simulated carrier's REST address for this data directory, if one is running."""
+    try:
+        return (settings.data_dir / "simulator" / CARRIER_FILE).read_text().strip() or None
+    except OSError:
+        return None
 
 
 class Telephony(Protocol):
@@ -42,8 +41,24 @@ class Telephony(Protocol):
         """Send a text message; returns the provider's message SID."""
         ...
 
-    def connect_agent(self, agent_number: str, queue_name: str) -> str:
-        """Ring an agent and bridge them to the front of a queue; returns the call SID."""
+    def ring_agent(self, phone: str, url: str, status_callback: str, timeout: int) -> str:
+        """Ring an agent's number or SIP address; `url` answers with TwiML; returns the CallSid."""
+        ...
+
+    def redirect_call(self, call_sid: str, url: str) -> None:
+        """Send a live call to new TwiML (a caller off hold into a conference)."""
+        ...
+
+    def hang_up(self, call_sid: str, ringing: bool) -> None:
+        """End a leg: cancel it while it rings, complete it once answered."""
+        ...
+
+    def add_participant(self, conference: str, phone: str, join: Join) -> str:
+        """Dial someone into a conference (by name or ConferenceSid); returns their CallSid."""
+        ...
+
+    def update_participant(self, conference_sid: str, call_sid: str, join: Join) -> None:
+        """Change how a participant takes part (muted, coaching)."""
         ...
 
     def place_call(self, to: str, url: str, status_callback: str, detect_machine: bool) -> str:
@@ -51,9 +66,27 @@ class Telephony(Protocol):
         ...
 
 
-class _Recordings:
+class _Recordings(AgentCalls):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._client: object | None = None
+
+    def rest_base_url(self) -> str | None:
+        """Where REST requests go: Twilio itself unless overridden."""
+        return self.settings.twilio_api_base_url
+
+    def client(self) -> Any:
+        """The REST client, created on first use (no connection at import or start-up)."""
+        if self._client is None:
+            from hotline.telephony.rest import make_client
+
+            self._client = make_client(
+                self.settings.twilio_account_sid,
+                self.settings.twilio_auth_token,
+                self.rest_base_url(),
+                timeout=REST_TIMEOUT_SECONDS,
+            )
+        return self._client
 
     def fetch_recording(self, url: str, destination: Path) -> FetchedRecording:
         """Download the WAV rendition of a recording with the account's basic auth."""
@@ -69,23 +102,6 @@ class _Recordings:
 
 class TwilioTelephony(_Recordings):
     """Twilio through the official `twilio` REST client."""
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
-        self._client: object | None = None
-
-    def client(self) -> object:
-        """The REST client, created on first use (no connection at import or start-up)."""
-        if self._client is None:
-            from hotline.telephony.rest import make_client
-
-            self._client = make_client(
-                self.settings.twilio_account_sid,
-                self.settings.twilio_auth_token,
-                self.settings.twilio_api_base_url,
-                timeout=REST_TIMEOUT_SECONDS,
-            )
-        return self._client
 
     def place_call(self, to: str, url: str, status_callback: str, detect_machine: bool) -> str:
         """calls.create with the survey URL, status events and answering-machine detection."""
@@ -104,7 +120,7 @@ class TwilioTelephony(_Recordings):
         if detect_machine:
             options["machine_detection"] = "Enable"
         try:
-            call = self.client().calls.create(**options)  # type: ignore[attr-defined]
+            call = self.client().calls.create(**options)
         except TwilioException as error:
             raise TelephonyError(f"Twilio refused the call to {to}: {error}") from error
         return str(call.sid)
@@ -114,30 +130,32 @@ class TwilioTelephony(_Recordings):
         from twilio.base.exceptions import TwilioException
 
         try:
-            message = self.client().messages.create(  # type: ignore[attr-defined]
+            message = self.client().messages.create(
                 to=to, from_=self.settings.twilio_number, body=body
             )
         except TwilioException as error:
             raise TelephonyError(f"Twilio refused the SMS to {to}: {error}") from error
         return str(message.sid)
 
-    def connect_agent(self, agent_number: str, queue_name: str) -> str:
-        """calls.create to the agent with TwiML that dequeues the longest-waiting caller."""
-        from twilio.base.exceptions import TwilioException
-
-        try:
-            call = self.client().calls.create(  # type: ignore[attr-defined]
-                to=agent_number, from_=self.settings.twilio_number, twiml=dial_queue(queue_name)
-            )
-        except TwilioException as error:
-            raise TelephonyError(f"Twilio could not ring {agent_number}: {error}") from error
-        return str(call.sid)
-
 
 class SimulatorTelephony(_Recordings):
-    """The local simulator: recordings over loopback HTTP, SMS appended to a JSON-lines file."""
+    """The local simulator: recordings over loopback HTTP, SMS appended to a JSON-lines file,
+    agent calls and conferences through the simulated carrier's Twilio-shaped REST API."""
 
     _lock = threading.Lock()
+
+    def rest_base_url(self) -> str | None:
+        """The configured override, else the carrier running for this data directory."""
+        return self.settings.twilio_api_base_url or carrier_url(self.settings)
+
+    def client(self) -> Any:
+        """The REST client aimed at the simulated carrier (refused when none runs)."""
+        if self.rest_base_url() is None:
+            raise TelephonyError(
+                "no simulated carrier is running for this data directory "
+                "(the demo and `hotline simulate-call` start one)"
+            )
+        return super().client()
 
     @property
     def sms_log(self) -> Path:
@@ -160,15 +178,6 @@ class SimulatorTelephony(_Recordings):
     def call_log(self) -> Path:
         """Where simulated outbound calls are written, one JSON object per line."""
         return self.settings.data_dir / "simulator" / "calls.jsonl"
-
-    def connect_agent(self, agent_number: str, queue_name: str) -> str:
-        """Log the call that would ring the agent and dequeue the next caller."""
-        sid = "CA" + secrets.token_hex(16)
-        self.call_log.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps({"sid": sid, "to": agent_number, "queue": queue_name})
-        with self._lock, self.call_log.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-        return sid
 
     def place_call(self, to: str, url: str, status_callback: str, detect_machine: bool) -> str:
         """Hand the call to the simulated resident registered under `hotline.residents`."""

@@ -6,11 +6,9 @@ from sqlalchemy.orm import Session
 
 from hotline.core.clock import Clock
 from hotline.core.errors import Conflict, NotFound
-from hotline.core.phones import is_e164
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
 from hotline.notifications import service as notifications
-from hotline.reasons import service as reasons
 from hotline.reasons.codes import reason
 from hotline.routing import service as routing
 from hotline.surveys.policy import SurveyPolicy
@@ -20,7 +18,6 @@ from hotline.tickets.categories import Category
 from hotline.tickets.models import Ticket, TicketEvent, TicketNote
 from hotline.tickets.transitions import TicketAction, TicketStatus
 from hotline.transcripts.models import Transcript
-from hotline.triage import service as triage
 from hotline.triage.config import TriageLevel
 from hotline.triage.policy import TriagePolicy
 from hotline.users.access import require
@@ -189,79 +186,6 @@ def merge_into(
         actor=actor.name,
         reason=reason.strip() or "duplicate",
     )
-
-
-def create_on_behalf(
-    *,
-    session: Session,
-    clock: Clock,
-    policy: TriagePolicy,
-    actor: Actor,
-    caller: str,
-    language: str,
-    category: str,
-    community: str | None,
-    summary: str,
-    answered: bool,
-) -> Ticket:
-    """A ticket typed by an agent with the caller on the line; answered ones close at once."""
-    require(actor, Verb.CREATE)
-    if not is_e164(caller):
-        raise Conflict("caller: an E.164 number such as +8613800000000")
-    if category not in {c.value for c in Category}:
-        raise Conflict(f"unknown category {category!r}")
-    if community and grids.get_community_by_code(session=session, code=community) is None:
-        raise Conflict(f"no community {community}")
-    if not summary.strip():
-        raise Conflict("write down what the caller said")
-    now = clock.now()
-    ticket = Ticket(
-        reference=tickets.next_reference(session=session, year=now.year),
-        status=TicketStatus.RECEIVED,
-        channel="agent",
-        category=category,
-        location_code=community or None,
-        caller=caller,
-        language=language,
-        summary=summary.strip()[:4000],
-        created_by=actor.name,
-        created_at=now,
-        updated_at=now,
-    )
-    ticket.events.append(
-        TicketEvent(
-            action="create",
-            from_status=None,
-            to_status=TicketStatus.RECEIVED,
-            actor=actor.name,
-            **reasons.columns(reason("intake.agent")),
-            created_at=now,
-        )
-    )
-    session.add(ticket)
-    session.flush()
-    if answered:
-        tickets.transition(
-            session=session,
-            clock=clock,
-            ticket=ticket,
-            action=TicketAction.ANSWER,
-            actor=actor.name,
-            reason=reason("intake.answered"),
-        )
-        ticket.closed_at = now
-        return ticket
-    notifications.notify_resident(
-        session=session,
-        clock=clock,
-        ticket=ticket,
-        kind="intake",
-        timezone=policy.calendar.timezone,
-    )
-    triage.triage_ticket(
-        session=session, clock=clock, policy=policy, ticket=ticket, transcript=None
-    )
-    return ticket
 
 
 def reassign(

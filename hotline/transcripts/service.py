@@ -132,6 +132,8 @@ def save_transcript(
                 problem=result.reason,
             )
             return transcript
+        if intake.answered_by_person(session=session, call=call):
+            return transcript  # the agent's ticket (if any) shows it through the call
         ticket = intake.ensure_ticket(session=session, clock=clock, policy=policy, call=call)
         if result.status != TranscriptStatus.OK:
             tickets.flag_for_listening(

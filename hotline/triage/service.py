@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -118,32 +120,55 @@ def triage_ticket(
     return decision
 
 
+def similar_open_tickets(
+    *,
+    session: Session,
+    since: datetime,
+    category: str,
+    grid_id: int | None,
+    location_code: str | None,
+    text: str,
+    exclude_id: int | None = None,
+) -> list[tuple[float, Ticket]]:
+    """Open tickets of a category at a place whose description is similar, most similar first."""
+    if not text or not category or not (grid_id or location_code):
+        return []
+    query = select(Ticket).where(
+        Ticket.category == category,
+        Ticket.created_at >= since,
+        Ticket.status.not_in((TicketStatus.MERGED, TicketStatus.CLOSED)),
+    )
+    if exclude_id is not None:
+        query = query.where(Ticket.id != exclude_id)
+    if grid_id:
+        query = query.where(Ticket.grid_id == grid_id)
+    else:
+        query = query.where(Ticket.location_code == location_code)
+    others = session.scalars(query.order_by(Ticket.id.desc()).limit(200)).all()
+    found = transcripts.latest_by_call(
+        session=session, call_ids=[o.call_id for o in others if o.call_id]
+    )
+    scored = []
+    for other in others:
+        other_text = found[other.call_id].text if other.call_id in found else (other.summary or "")
+        score = similarity(text, other_text)
+        if score >= DUPLICATE_SIMILARITY:
+            scored.append((score, other))
+    return sorted(scored, key=lambda pair: -pair[0])
+
+
 def find_duplicate(
     *, session: Session, policy: TriagePolicy, ticket: Ticket, text: str
 ) -> Ticket | None:
     """An earlier open ticket at the same place and category whose description is similar."""
     grid_id = ticket.grid.id if ticket.grid is not None else None  # set before any flush
-    if not text or not ticket.category or not (grid_id or ticket.location_code):
-        return None
-    since = ticket.created_at - policy.duplicate_window
-    query = select(Ticket).where(
-        Ticket.id != ticket.id,
-        Ticket.category == ticket.category,
-        Ticket.created_at >= since,
-        Ticket.status.not_in((TicketStatus.MERGED, TicketStatus.CLOSED)),
+    similar = similar_open_tickets(
+        session=session,
+        since=ticket.created_at - policy.duplicate_window,
+        category=ticket.category or "",
+        grid_id=grid_id,
+        location_code=ticket.location_code,
+        text=text,
+        exclude_id=ticket.id,
     )
-    if grid_id:
-        query = query.where(Ticket.grid_id == grid_id)
-    else:
-        query = query.where(Ticket.location_code == ticket.location_code)
-    others = session.scalars(query.order_by(Ticket.id.desc()).limit(200)).all()
-    found = transcripts.latest_by_call(
-        session=session, call_ids=[o.call_id for o in others if o.call_id]
-    )
-    best: tuple[float, Ticket] | None = None
-    for other in others:
-        other_text = found[other.call_id].text if other.call_id in found else ""
-        score = similarity(text, other_text)
-        if score >= DUPLICATE_SIMILARITY and (best is None or score > best[0]):
-            best = (score, other)
-    return best[1] if best else None
+    return similar[0][1] if similar else None

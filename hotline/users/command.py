@@ -24,7 +24,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, choices=[r.value for r in UserRole])
     add.add_argument("--team", help="grid code for grid workers, town/district for supervisors")
     add.add_argument("--language", default="zh-CN", choices=["zh-CN", "en"])
-    add.add_argument("--phone", help="the user's phone (E.164) for answering queued calls")
+    add.add_argument(
+        "--phone",
+        help="where the agent's calls ring: E.164 number or SIP URI (sip:li@seats.example)",
+    )
     add.add_argument("--member", help="registry member code of a grid worker, such as 1101-01-02")
     add.add_argument(
         "--languages",

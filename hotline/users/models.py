@@ -34,7 +34,7 @@ class User(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     language: Mapped[str] = mapped_column(String(8), default="zh-CN")  # of the console
     languages: Mapped[str] = mapped_column(String(32), default="zh-CN")  # calls taken, comma list
-    phone: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(255))  # E.164 or a SIP URI
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = timestamp()

@@ -27,6 +27,7 @@ class Verb(StrEnum):
     EXPORT = "export"
     LISTEN = "listen"
     TAKE_CALLS = "take_calls"
+    MONITOR = "monitor"  # listen to, whisper into or barge into agents' calls
     REPORTS = "reports"
     MANAGE_USERS = "manage_users"
     MANAGE_REGISTRY = "manage_registry"
@@ -37,7 +38,9 @@ V = Verb
 _INTAKE = {V.VIEW, V.TRIAGE, V.CREATE, V.ANSWER, V.DISPATCH, V.MERGE, V.NOTE, V.EXPORT, V.LISTEN}
 PERMISSIONS: dict[str, frozenset[Verb]] = {
     UserRole.AGENT: frozenset(_INTAKE | {V.TAKE_CALLS}),
-    UserRole.SUPERVISOR: frozenset(_INTAKE | {V.CLOSE, V.REOPEN, V.REPORTS, V.TAKE_CALLS}),
+    UserRole.SUPERVISOR: frozenset(
+        _INTAKE | {V.CLOSE, V.REOPEN, V.REPORTS, V.TAKE_CALLS, V.MONITOR}
+    ),
     UserRole.GRID_WORKER: frozenset(
         {V.VIEW, V.ACCEPT, V.RETURN, V.RESOLVE, V.PAUSE, V.NOTE, V.EXPORT, V.LISTEN}
     ),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from hotline.core.clock import Clock
 from hotline.core.errors import Conflict, NotFound
-from hotline.core.phones import is_e164
+from hotline.core.phones import is_agent_phone
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
 from hotline.users import sessions
@@ -60,8 +60,8 @@ def create(
     unknown = [code for code in languages if code not in CALL_LANGUAGES]
     if unknown or not languages:
         raise InvalidUser(f"languages: some of {', '.join(CALL_LANGUAGES)}, comma-separated")
-    if phone and not is_e164(phone):
-        raise InvalidUser("phone: an E.164 number such as +8613800000000")
+    if phone and not is_agent_phone(phone):
+        raise InvalidUser("phone: an E.164 number such as +8613800000000 or a SIP URI")
     if not USERNAME.match(username):
         raise InvalidUser("username: 2-64 lower-case letters, digits, '.', '_' or '-'")
     if len(password) < MIN_PASSWORD:

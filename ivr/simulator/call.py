@@ -14,6 +14,9 @@ import httpx
 import soundfile
 from twilio.request_validator import RequestValidator
 
+from ivr.simulator.agent_verbs import HUNG_UP, AgentVerbs
+from ivr.simulator.media import StreamResult
+from ivr.simulator.network import Leg, Network
 from ivr.simulator.recordings import RecordingServer
 
 WEBHOOK_TIMEOUT_SECONDS = 15.0  # Twilio gives up on a webhook after 15 s
@@ -38,6 +41,14 @@ class Script:
     queue_wait_seconds: int = 30
     queue_result: str = "hangup"  # bridged | hangup
     hang_up_when_keys_run_out: bool = False
+    # With a simulated network (agent-first): what the caller says to a person, how long they
+    # stay once connected (None: until the other side hangs up), the key they press after
+    # `press_after` seconds on hold, and how long they hold at most before hanging up.
+    talk: Path | None = None
+    stay: float | None = None
+    press_on_hold: str | None = None
+    press_after: float = 0.0
+    hold_limit: float = 120.0
 
 
 @dataclass
@@ -52,6 +63,10 @@ class CallResult:
     used_fallback: bool = False
     queue_results: list[str] = field(default_factory=list)
     ended_at: float = 0.0
+    conferences: list[str] = field(default_factory=list)  # names joined
+    streams: list[StreamResult] = field(default_factory=list)
+    recording_callbacks: list[str] = field(default_factory=list)  # RecordingSids posted
+    held_seconds: float = 0.0
 
     def heard(self, text: str) -> bool:
         """Did the caller hear a prompt containing `text`?"""
@@ -73,7 +88,7 @@ class NumberConfig:
         return cls(f"{base}/ivr/voice", f"{base}/ivr/status", f"{base}/ivr/fallback")
 
 
-class SimulatedCall:
+class SimulatedCall(AgentVerbs):
     """One inbound call from `caller` to `number`, following the IVR's TwiML."""
 
     def __init__(
@@ -89,6 +104,9 @@ class SimulatedCall:
         deliveries: int = 1,
         direction: str = "inbound",
         extra_params: dict[str, str] | None = None,
+        network: Network | None = None,
+        leg: Leg | None = None,
+        realtime: bool = False,
     ) -> None:
         self.config = config
         self.validator = RequestValidator(auth_token)
@@ -100,8 +118,24 @@ class SimulatedCall:
         self.deliveries = deliveries
         self.direction = direction
         self.extra_params = extra_params or {}
-        self.call_sid = "CA" + secrets.token_hex(16)
+        self.call_sid = leg.sid if leg else "CA" + secrets.token_hex(16)
         self.started = time.monotonic()
+        self.auth_token = auth_token
+        self.realtime = realtime
+        self.network = network
+        self.leg = leg
+        if network is not None and leg is None:
+            self.leg = network.add_leg(
+                Leg(
+                    self.call_sid,
+                    to=number,
+                    from_=caller,
+                    direction=direction,
+                    status="in-progress",
+                )
+            )
+        self.stream: ET.Element | None = None  # <Stream> started on this call
+        self.recording: ET.Element | None = None  # <Recording> started on this call
 
     def _params(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         params = {
@@ -162,10 +196,16 @@ class SimulatedCall:
             else:
                 raise SimulationError(f"more than {MAX_DOCUMENTS} TwiML documents on one call")
             result.ended_at = time.monotonic()
+            if self.leg is not None:
+                self.leg.hung_up.set()
+                if self.network is not None:
+                    self.network.leave(self.leg)
             if self.config.status_callback:
                 duration = str(int(result.ended_at - self.started))
                 status = self._params({"CallStatus": "completed", "CallDuration": duration})
                 self._callback(client, self.config.status_callback, status)
+            if self.recording is not None:
+                self._post_recording(client, result)
         return result
 
     def _follow(
@@ -207,7 +247,24 @@ class SimulatedCall:
             elif verb.tag in ("Hangup", "Reject"):
                 return None
             elif verb.tag == "Enqueue":
+                if self.network is not None:
+                    return self._hold(client, url, verb, script, result)
                 return self._enqueue(client, url, verb, script, result)
+            elif verb.tag == "Start" and self.network is not None:
+                self.stream = (
+                    verb.find("Stream") if verb.find("Stream") is not None else self.stream
+                )
+                found = verb.find("Recording")
+                self.recording = found if found is not None else self.recording
+            elif verb.tag == "Dial" and self.network is not None:
+                own_script = script if self.leg is None or self.leg.script is None else None
+                outcome = self._conference(client, url, verb, own_script, result)
+                if outcome == HUNG_UP:
+                    return None
+                if outcome:
+                    return self._fetch_twiml(client, outcome, self._params(), result)
+            elif verb.tag == "Leave":
+                continue  # only meaningful in a wait URL, handled there
             else:
                 raise SimulationError(f"<{verb.tag}> is not simulated")
         return None

@@ -22,7 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     call.add_argument("--from", dest="caller", default="+8613800000000")
     call.add_argument(
         "--keys",
-        default="3,1,1,1101",
+        default="3,1,1101",
         help="keys for each menu, comma-separated; an empty item is silence",
     )
     call.add_argument("--audio", type=Path, action="append", default=[], help="WAV or MP3")

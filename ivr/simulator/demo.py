@@ -19,6 +19,7 @@ from hotline.core.processes import spawn, stop
 from hotline.core.redis import open_redis
 from hotline.core.settings import Settings, load_settings
 from ivr.simulator.call import CallResult, NumberConfig, Script, SimulatedCall
+from ivr.simulator.demo_seat import take_a_call
 from ivr.simulator.recordings import RecordingServer
 from ivr.simulator.resident import residents_file
 
@@ -28,20 +29,29 @@ DEMO_TOKEN = "demo-api-token"
 
 @dataclass(frozen=True)
 class DemoCall:
-    """One scripted resident."""
+    """One scripted resident: keys in agent-first mode (nobody is signed in yet, so the IVR
+    intake takes them straight after the language), and in `ivr` mode (menus first)."""
 
     caller: str
     keys: str
+    ivr_keys: str
     audio: str
+
+    def keys_for(self, mode: str) -> list[str | None]:
+        """What the caller presses at each prompt in this intake mode."""
+        return [
+            part or None
+            for part in (self.keys if mode == "agent-first" else self.ivr_keys).split(",")
+        ]
 
 
 DEMO_CALLS = [
-    DemoCall("+8613800000001", "3,1,1,1101", "ko_pothole.wav"),
-    DemoCall("+8613800000002", "3,1,4,1202", "ko_noise.wav"),
-    DemoCall("+8613800000003", "3,1,2,9999,,", "ko_water.wav"),
-    DemoCall("+8613800000004", "1,1,1,1102", "zh_streetlight.wav"),
-    DemoCall("+8613800000005", "2,1,3,1201", "en_garbage.wav"),
-    DemoCall("+8613800000006", "1,3", "zh_streetlight.wav"),
+    DemoCall("+8613800000001", "3,1,1101", "3,1,1,1101", "ko_pothole.wav"),
+    DemoCall("+8613800000002", "3,4,1202", "3,1,4,1202", "ko_noise.wav"),
+    DemoCall("+8613800000003", "3,2,9999,,", "3,1,2,9999,,", "ko_water.wav"),
+    DemoCall("+8613800000004", "1,1,1102", "1,1,1,1102", "zh_streetlight.wav"),
+    DemoCall("+8613800000005", "2,3,1201", "2,1,3,1201", "en_garbage.wav"),
+    DemoCall("+8613800000006", "1,9,,", "1,3", "zh_streetlight.wav"),
 ]
 
 
@@ -49,6 +59,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add `demo`."""
     demo = commands.add_parser("demo", help="run the whole hotline locally with simulated calls")
     demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument(
+        "--mode",
+        choices=["agent-first", "ivr"],
+        default=None,
+        help="intake mode (default HOTLINE_INTAKE_MODE, agent-first)",
+    )
     demo.add_argument("--exit", action="store_true", help="exit after printing the table")
     demo.add_argument(
         "--timeout", type=float, default=300.0, help="seconds to wait for transcripts"
@@ -89,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
     # Call residents back at once and at any hour, so the demo shows the loop whenever it runs.
     os.environ.setdefault("HOTLINE_SURVEY_DELAY_SECONDS", "0")
     os.environ.setdefault("HOTLINE_CALLING_HOURS", "00:00-23:59")
+    os.environ.setdefault("HOTLINE_AGENT_HOURS", "00:00-23:59")
+    if args.mode:
+        os.environ["HOTLINE_INTAKE_MODE"] = args.mode
     port = _free_port(args.port)
     os.environ["HOTLINE_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     settings = load_settings()
@@ -112,11 +131,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"logs: {logs}/serve.log, {logs}/worker.log")
         base = settings.public_base_url
         _wait_for(f"{base}/healthz", 60)
-        print(f"hotline up at {base} (Valkey {redis.url}); placing {len(DEMO_CALLS)} calls")
+        mode = settings.intake_mode
+        print(f"hotline up at {base} (Valkey {redis.url}), intake mode {mode}")
+        print(f"\n1. IVR intake: {len(DEMO_CALLS)} calls while no agent is signed in")
         rows = _place_calls(
-            recordings, settings.twilio_account_sid, settings.twilio_auth_token, base
+            recordings, settings.twilio_account_sid, settings.twilio_auth_token, base, mode
         )
         done = _report(base, settings.api_tokens[0], rows, args.timeout)
+        print("\n2. A person answers: an agent signs in and takes a Korean call")
+        take_a_call(settings, recordings, base, args.timeout)
+        print("\n3. Closure and the callback survey")
         _close_and_survey(settings, base, settings.api_tokens[0], done, args.timeout)
         if args.exit:
             return 0
@@ -134,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _place_calls(
-    server: RecordingServer, account_sid: str, token: str, base: str
+    server: RecordingServer, account_sid: str, token: str, base: str, mode: str
 ) -> list[tuple[DemoCall, CallResult]]:
     rows = []
     for demo in DEMO_CALLS:
@@ -145,8 +169,7 @@ def _place_calls(
             recordings=server,
             caller=demo.caller,
         )
-        keys = [part or None for part in demo.keys.split(",")]
-        result = call.run(Script(keys=keys, recordings=[FIXTURES / demo.audio]))
+        result = call.run(Script(keys=demo.keys_for(mode), recordings=[FIXTURES / demo.audio]))
         rows.append((demo, result))
     return rows
 

@@ -131,6 +131,42 @@ GETS: list[tuple[str, dict[str, int]]] = [
         ),
     ),
     (
+        "/console/seat",
+        expected(
+            agent=200, supervisor=200, district=200, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
+        "/console/seat/now",
+        expected(
+            agent=200, supervisor=200, district=200, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
+        "/console/seat/calls/CA00000000000000000000000000000000",
+        expected(
+            agent=404, supervisor=404, district=404, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
+        "/console/seat/calls/CA00000000000000000000000000000000/live",
+        expected(
+            agent=404, supervisor=404, district=404, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
+        "/console/board",
+        expected(
+            agent=403, supervisor=200, district=200, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
+        "/console/board/rows",
+        expected(
+            agent=403, supervisor=200, district=200, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
         "/console/admin/users",
         expected(
             agent=403, supervisor=403, district=403, grid_worker=403, other_worker=403, admin=200
@@ -216,7 +252,7 @@ POSTS: list[tuple[str, dict[str, str], dict[str, int]]] = [
         ),
     ),
     (
-        "/console/calls/seat",
+        "/console/seat/state",
         {"state": "paused", "reason": "break"},
         expected(
             agent=200, supervisor=200, district=200, grid_worker=403, other_worker=403, admin=403
@@ -227,6 +263,34 @@ POSTS: list[tuple[str, dict[str, str], dict[str, int]]] = [
         {},
         expected(
             agent=409, supervisor=409, district=409, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
+        "/console/seat/wrap-up",
+        {"action": "end"},  # nobody is in after-call work
+        expected(
+            agent=409, supervisor=409, district=409, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
+        "/console/seat/calls/CA00000000000000000000000000000000/ticket",
+        {"category": "other", "summary": "question"},
+        expected(
+            agent=404, supervisor=404, district=404, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
+        "/console/seat/calls/CA00000000000000000000000000000000/third-party",
+        {"phone": "+8613900000099"},
+        expected(
+            agent=404, supervisor=404, district=404, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
+        "/console/board/calls/CA00000000000000000000000000000000/monitor",
+        {"mode": "listen"},
+        expected(
+            agent=403, supervisor=409, district=409, grid_worker=403, other_worker=403, admin=403
         ),
     ),
     (

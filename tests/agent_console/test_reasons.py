@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.core.clock import FixedClock
 from hotline.core.settings import Settings
-from hotline.tickets import desk
+from hotline.tickets import phone_intake
 from hotline.triage.policy import policy_from_settings
 from hotline.users.permissions import Actor
 from tests.agent_console.arrange import Cases, csrf, sign_in
@@ -19,7 +19,7 @@ from tests.conftest import API_TOKEN
 def phone_report(sessions: sessionmaker[Session], clock: FixedClock, settings: Settings) -> str:
     """A call typed by an agent: keyed community 1101, no grid, so the town's triage team."""
     with sessions.begin() as session:
-        ticket = desk.create_on_behalf(
+        ticket = phone_intake.create_on_behalf(
             session=session,
             clock=clock,
             policy=policy_from_settings(settings),

@@ -13,7 +13,7 @@ from tests.conftest import API_TOKEN
 
 def choose(console: TestClient, state: str, reason: str = "") -> tuple[int, str]:
     answer = console.post(
-        "/console/calls/seat",
+        "/console/seat/state",
         data={"state": state, "reason": reason, "csrf_token": csrf(console)},
     )
     return answer.status_code, answer.text
@@ -23,7 +23,7 @@ def test_an_agent_makes_themself_available_and_pauses_for_a_meal(
     console: TestClient, cases: Cases, session: Session
 ) -> None:
     sign_in(console, "agent")
-    page = console.get("/console/calls").text
+    page = console.get("/console/seat").text
     assert "未签入" in page  # signing in to the console is not taking calls
     status, page = choose(console, "available")
     assert status == 200 and "空闲，等待来电" in page

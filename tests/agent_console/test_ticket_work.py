@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -12,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from hotline.audit.models import AuditEntry
 from hotline.core.clock import FixedClock
-from hotline.core.settings import Settings
-from hotline.queue.models import QueueEntry
+from hotline.seats.models import CallOffer
 from hotline.tickets.models import Ticket, TicketNote
 from hotline.transcripts.models import Transcript
 from hotline.users.models import User
@@ -276,8 +274,8 @@ def test_csv_export_matches_the_filtered_list(console: TestClient, cases: Cases)
     assert {r["team"] for r in rows} == {"1101-01", "1201-01"}
 
 
-def test_answer_next_rings_the_agent_and_takes_the_longest_waiting_caller(
-    console: TestClient, cases: Cases, session: Session, settings: Settings, clock: FixedClock
+def test_answer_next_offers_the_agent_the_longest_waiting_caller(
+    console: TestClient, cases: Cases, session: Session, clock: FixedClock
 ) -> None:
     from hotline.calls import service as calls
     from hotline.queue import service as queue
@@ -299,11 +297,13 @@ def test_answer_next_rings_the_agent_and_takes_the_longest_waiting_caller(
     assert "0:40" in rows
     answer = console.post("/console/calls/answer-next", data={"csrf_token": csrf(console)})
     assert answer.status_code == 200 and "+8613700000101" in answer.text
-    rung = [json.loads(line) for line in (settings.data_dir / "simulator" / "calls.jsonl").open()]
-    assert rung == [{"sid": rung[0]["sid"], "to": "+8613900000001", "queue": "hotline-agents"}]
+    # The distributor rings the agent's phone for this offer on its next pass.
     session.rollback()
-    first = session.scalars(select(QueueEntry).order_by(QueueEntry.id)).first()
-    assert first is not None and first.answered_by == "agent"
+    offer = session.scalars(select(CallOffer)).one()
+    assert (offer.state, offer.manual, offer.agent_phone) == ("pending", True, "+8613900000001")
+    assert offer.entry.from_number == "+8613700000101"
+    again = console.post("/console/calls/answer-next", data={"csrf_token": csrf(console)})
+    assert again.status_code == 409 and "already have a call" in again.text
 
 
 def test_the_dashboard_counts_and_ranks_within_the_supervisors_town(

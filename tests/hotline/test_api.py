@@ -46,6 +46,7 @@ def make_ticket(
             recording_url="https://api.twilio.com/r",
             duration="3",
         )
+        assert ticket is not None  # an IVR call: the recording opens its ticket
         if triage:
             recording = calls.get_recording_by_sid(session=session, recording_sid=f"RE{n:032d}")
             assert recording is not None

@@ -36,6 +36,10 @@ def test_comma_separated_values(monkeypatch: pytest.MonkeyPatch) -> None:
         ("HOTLINE_VOSK_MODELS", "zh-CN", "is not LANGUAGE=PATH"),
         ("HOTLINE_PUBLIC_BASE_URL", "hotline.example", "absolute http"),
         ("HOTLINE_TELEPHONY", "carrier-pigeon", "telephony"),
+        ("HOTLINE_INTAKE_MODE", "menu", "intake_mode"),
+        ("HOTLINE_AGENT_RING_SECONDS", "2", "agent_ring_seconds"),
+        ("HOTLINE_MEDIA_STREAM_URL", "wss://live.example/ivr/media-stream?x=1", "no query"),
+        ("HOTLINE_MEDIA_STREAM_URL", "https://live.example/ivr/media-stream", "ws"),
     ],
 )
 def test_invalid_values_are_named(
@@ -72,3 +76,19 @@ def test_twilio_adapter_with_real_values_starts() -> None:
     settings.check_for_production()
     assert settings.public_base_url == "https://hotline.example.gov.cn"
     assert settings.recording_hosts == ["api.twilio.com"]
+    assert settings.resolved_media_stream_url == "wss://hotline.example.gov.cn/ivr/media-stream"
+
+
+def test_media_streams_need_wss_with_twilio() -> None:
+    settings = Settings(
+        telephony="twilio",
+        twilio_account_sid="AC" + "9" * 32,
+        twilio_auth_token="real-secret",
+        public_base_url="http://hotline.example.gov.cn",
+    )
+    with pytest.raises(ConfigurationError, match="wss://"):
+        settings.check_for_production()
+    separate = settings.model_copy(
+        update={"media_stream_url": "wss://live.hotline.example.gov.cn/ivr/media-stream"}
+    )
+    separate.check_for_production()

@@ -1,4 +1,4 @@
-"""Menu 3: the agent queue with hold music, voicemail after a long wait or out of hours."""
+"""`ivr` intake mode, menu 3: the agent queue with hold music, voicemail after a long wait."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.core.clock import FixedClock
+from hotline.core.settings import Settings
 from hotline.queue.models import QueueEntry
 from hotline.tickets.models import Ticket
 from ivr.catalog import catalog
@@ -14,6 +15,12 @@ from ivr.simulator.call import NumberConfig, Script, SimulatedCall
 from ivr.simulator.recordings import RecordingServer
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, BASE_URL, FIXTURES, LiveServer, Twilio
 from tests.twiml import parse, spoken, verbs
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """This module runs the `ivr` intake mode: menus first, menu 3 for a person."""
+    return settings.model_copy(update={"intake_mode": "ivr"})
 
 
 def to_agents(twilio: Twilio, language_digit: str = "2") -> list[str]:
@@ -57,7 +64,8 @@ def test_outside_opening_hours_the_caller_leaves_a_voicemail(
 def test_waiting_callers_hear_their_place_and_hold_music(twilio: Twilio) -> None:
     to_agents(twilio)
     root = parse(twilio.post("/ivr/queue/wait", QueuePosition="3", QueueTime="65"))
-    assert spoken(root) == [catalog("en").text("queue_position", position="3", minutes="1")]
+    # Their place among callers of their language, from the hotline's own queue.
+    assert spoken(root) == [catalog("en").text("queue_position", position="1", minutes="1")]
     play = root.find("Play")
     assert play is not None and play.text == f"{BASE_URL}/ivr/hold.wav"
     assert twilio.client.get("/ivr/hold.wav").headers["content-type"] == "audio/wav"

@@ -7,12 +7,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Call
+from hotline.core.settings import Settings
 from hotline.tickets.models import Ticket
 from ivr.catalog import catalog
 from tests.conftest import BASE_URL, Twilio
 from tests.twiml import gather, parse, spoken, verbs, voices
 
 LANGUAGES = {"1": "zh-CN", "2": "en", "3": "ko"}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The `ivr` intake mode: its main menu; agent-first is in test_agent_first.py."""
+    return settings.model_copy(update={"intake_mode": "ivr"})
 
 
 def call_row(session: Session, twilio: Twilio) -> Call:

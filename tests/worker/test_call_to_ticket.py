@@ -63,9 +63,11 @@ def test_korean_call_becomes_a_dispatched_ticket_with_a_vosk_transcript(
     session: Session,
 ) -> None:
     audio = FIXTURES / "ko_pothole.wav"
-    result = place_call(live, recordings, "3,1,1,1101", audio)
+    result = place_call(live, recordings, "3,1,1101", audio)
     assert not result.errors
     ko = catalog("ko")
+    # No agent is signed in: the caller goes straight from the language key to the IVR intake.
+    assert result.heard(ko.text("overflow_no_agent"))
     assert result.heard(ko.text("location_confirmed", community="동호 마을"))
     assert result.heard(ko.text("ticket_number", digits="2, 0, 2, 6, 0, 0, 0, 0, 0, 1"))
 
@@ -139,7 +141,7 @@ def test_job_run_twice_changes_nothing(
     redis: Redis,
     session: Session,
 ) -> None:
-    place_call(live, recordings, "3,1,2,1102", FIXTURES / "ko_water.wav")
+    place_call(live, recordings, "3,2,1102", FIXTURES / "ko_water.wav")
     run_jobs(worker_context, redis)
     recording = session.scalars(select(Recording)).one()
     again = transcribe_recording(recording.id)
@@ -186,7 +188,7 @@ def test_forking_worker_never_reloads_the_model(
     redis: Redis,
     session: Session,
 ) -> None:
-    for keys in ("3,1,1,1101", "3,1,4,1202"):
+    for keys in ("3,1,1101", "3,4,1202"):
         place_call(live, recordings, keys, FIXTURES / "ko_noise.wav")
     loads = worker_context.speech.load_count
     relay_once(
@@ -213,10 +215,10 @@ def test_registered_household_call_is_dispatched_to_its_member_with_both_sms(
     redis: Redis,
     session: Session,
 ) -> None:
-    # Demo household H00001 (grid 1101-01) calls: Korean, report, water/power,
+    # Demo household H00001 (grid 1101-01) calls: Korean, water/power,
     # "1" = use the community on file, then describes the problem.
     result = place_call(
-        live, recordings, "3,1,2,1", FIXTURES / "ko_water.wav", caller="+8613700000001"
+        live, recordings, "3,2,1", FIXTURES / "ko_water.wav", caller="+8613700000001"
     )
     assert not result.errors
     assert result.heard(catalog("ko").text("location_on_file", community="동호 마을"))

@@ -21,7 +21,11 @@ AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 
 def agents(sessions: sessionmaker[Session], clock: FixedClock) -> None:
     with sessions.begin() as session:
-        for name, langs in (("li", ("zh-CN",)), ("kim", ("ko", "zh-CN"))):
+        for name, langs, phone in (
+            ("li", ("zh-CN",), "+8613900000011"),
+            ("kim", ("ko", "zh-CN"), "sip:kim@seats.hotline.example"),
+            ("wang", ("zh-CN",), None),
+        ):
             users.create(
                 session=session,
                 clock=clock,
@@ -29,6 +33,7 @@ def agents(sessions: sessionmaker[Session], clock: FixedClock) -> None:
                 password="a long enough password",
                 role=UserRole.AGENT,
                 languages=langs,
+                phone=phone,
             )
         users.create(
             session=session,
@@ -76,6 +81,7 @@ def test_bad_requests_change_nothing(
         ("kim", {"state": "paused", "reason": "missed"}, 409),
         ("nobody", {"state": "available"}, 404),
         ("chen", {"state": "available"}, 403),  # grid workers take no calls
+        ("wang", {"state": "available"}, 409),  # nothing to ring: no number or SIP address
     ]
     for name, body, status in cases:
         got = client.post(f"/api/v1/agents/{name}/state", json=body, headers=AUTH)

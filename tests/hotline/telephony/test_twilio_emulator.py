@@ -135,23 +135,28 @@ def test_a_survey_call_and_its_signed_status_callbacks(
         ctx.engine.dispose()
 
 
-def test_answer_next_rings_the_agent_with_dial_queue(
+def test_ringing_redirecting_and_hanging_up_agent_legs(
     settings: Settings, emulator: Emulator
 ) -> None:
+    """The distributor's REST calls. The emulator serves no conferences and refuses SIP URIs
+    as `To`, so participants and SIP agents are covered against the simulated carrier."""
     adapter = TwilioTelephony(twilio_settings(settings, emulator))
-    sid = adapter.connect_agent("+8613900000001", "hotline-agents")
+    base = "https://hotline.example/ivr"
+    sid = adapter.ring_agent(
+        "+8613900000001",
+        f"{base}/agent/answer?offer=1",
+        f"{base}/agent/status?offer=1",
+        20,
+    )
     assert SIDS.match(sid)
     calls = emulator.get("Calls")["calls"]
     assert isinstance(calls, list)
     call = next(c for c in calls if c["sid"] == sid)
     assert (call["to"], call["from"]) == ("+8613900000001", NUMBER)
-
-
-def test_the_agents_leg_dials_the_queue() -> None:
-    import xml.etree.ElementTree as ET
-
-    from hotline.telephony.port import dial_queue
-
-    root = ET.fromstring(dial_queue("hotline-agents"))
-    queue = root.find("Dial/Queue")
-    assert queue is not None and queue.text == "hotline-agents"
+    adapter.redirect_call(sid, f"{base}/agent/connect?entry=1")
+    adapter.hang_up(sid, ringing=True)
+    calls = emulator.get("Calls")["calls"]
+    assert isinstance(calls, list)
+    assert next(c for c in calls if c["sid"] == sid)["status"] == "canceled"
+    with pytest.raises(TelephonyError, match="could not redirect"):
+        adapter.redirect_call("CA" + "0" * 32, f"{base}/agent/connect?entry=1")
