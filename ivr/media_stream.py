@@ -7,6 +7,7 @@ loop; Vosk and the database run in worker threads, so webhooks are not held up.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -48,6 +49,7 @@ class StreamSession:
         self.frames = 0
         self.bad_frames = 0
         self.problem: str | None = None
+        self.decoding: dict[str, asyncio.Task[None]] = {}  # at most one per track
 
     async def handle(self, raw: str) -> bool:
         """Act on one message; False when the stream is over (or refused)."""
@@ -115,10 +117,20 @@ class StreamSession:
         except ModelUnavailable as error:
             await self._note(str(error))
             return
-        if ready:
+        running = self.decoding.get(track)
+        if ready and (running is None or running.done()):
+            # Both tracks decode at once, and frames keep arriving meanwhile: a long final
+            # result on one track holds up neither the other track nor the socket.
+            self.decoding[track] = asyncio.create_task(self._decode(track))
+
+    async def _decode(self, track: str) -> None:
+        assert self.transcriber is not None
+        try:
             segments = await anyio.to_thread.run_sync(self.transcriber.decode, track)
             if segments:
                 await anyio.to_thread.run_sync(self._keep, segments)
+        except Exception:  # a failed batch costs its words, not the stream
+            log.exception("live decode failed on %s", track)
 
     def _keep(self, segments: list[Segment]) -> None:
         assert self.call_sid is not None and self.stream_id is not None
@@ -162,6 +174,7 @@ class StreamSession:
         if self.stream_id is None or self.transcriber is None:
             return
         transcriber, stream_id = self.transcriber, self.stream_id
+        await asyncio.gather(*self.decoding.values(), return_exceptions=True)
         segments: list[Segment] = []
         if self.problem is None:
             segments = await anyio.to_thread.run_sync(transcriber.finish)

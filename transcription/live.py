@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,10 @@ MAX_GAP_FRAMES = 50  # a gap up to 1 s is filled with silence; longer ones are n
 MAX_PAYLOAD_BYTES = 8000  # one second of μ-law: anything larger is not a Twilio frame
 BATCH_SAMPLES = 1600  # feed Vosk 200 ms at a time: per-call overhead stays small, lag low
 TRACKS = ("inbound", "outbound")  # the caller's voice; what the caller hears (the agent)
+# Between utterances a track whose batch stays under this level (int16 RMS) is not decoded:
+# in a conversation each side is mostly listening, and Vosk spends as much on silence as on
+# speech. Quiet telephone speech sits in the hundreds to thousands; line noise well below.
+GATE_RMS = 80.0
 
 
 class BadFrame(ValueError):
@@ -87,25 +92,34 @@ class TrackRecognizer:
 
     track: str
     recognizer: Any
-    samples_fed: int = 0
+    samples_fed: int = 0  # stream time, in samples
+    skipped: int = 0  # silence between utterances never given to Vosk
+    idle: bool = True  # no utterance under way: silence may be skipped
     last_partial: str = ""
     pending: list[np.ndarray] = field(default_factory=list)
     pending_samples: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, samples: np.ndarray) -> bool:
-        """Queue samples; True once a batch is full and worth decoding."""
-        self.pending.append(samples)
-        self.pending_samples += len(samples)
-        return self.pending_samples >= BATCH_SAMPLES
+        """Queue samples (while a decode may run in another thread); True once a batch is full."""
+        with self.lock:
+            self.pending.append(samples)
+            self.pending_samples += len(samples)
+            return self.pending_samples >= BATCH_SAMPLES
 
     def flush(self) -> list[Segment]:
-        """Decode whatever is queued."""
-        if not self.pending:
+        """Decode whatever is queued (one flush at a time per track)."""
+        with self.lock:
+            queued, self.pending, self.pending_samples = self.pending, [], 0
+        if not queued:
             return []
-        batch = np.concatenate(self.pending)
-        self.pending, self.pending_samples = [], 0
+        batch = np.concatenate(queued)
         start = self.samples_fed / SAMPLE_RATE
         self.samples_fed += len(batch)
+        if self.idle and float(np.sqrt(np.mean(batch.astype(np.float64) ** 2))) < GATE_RMS:
+            self.skipped += len(batch)
+            return []
+        self.idle = False
         if self.recognizer.AcceptWaveform(batch.tobytes()):
             return self._final(json.loads(self.recognizer.Result()), start)
         partial = str(json.loads(self.recognizer.PartialResult()).get("partial", ""))
@@ -118,17 +132,21 @@ class TrackRecognizer:
     def finish(self) -> list[Segment]:
         """Decode the rest and close the last utterance."""
         segments = self.flush()
+        if self.idle:
+            return segments
         start = self.samples_fed / SAMPLE_RATE
         return segments + self._final(json.loads(self.recognizer.FinalResult()), start)
 
     def _final(self, result: dict[str, Any], fallback_start: float) -> list[Segment]:
         self.last_partial = ""
+        self.idle = True
         text = str(result.get("text", "")).strip()
         if not text:
             return []
         words = result.get("result") or []
-        start = float(words[0]["start"]) if words else fallback_start
-        end = float(words[-1]["end"]) if words else self.samples_fed / SAMPLE_RATE
+        offset = self.skipped / SAMPLE_RATE  # Vosk's clock lacks the silence it never heard
+        start = float(words[0]["start"]) + offset if words else fallback_start
+        end = float(words[-1]["end"]) + offset if words else self.samples_fed / SAMPLE_RATE
         confidence = round(sum(float(w["conf"]) for w in words) / len(words), 4) if words else None
         return [Segment(self.track, text, round(start, 3), round(end, 3), True, confidence)]
 
