@@ -34,5 +34,7 @@ def require_token(request: Request) -> str:
     return token
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope: the session commits before the response leaves, so a client that follows a
+# redirect (or reads after a 200) sees the change, and a failed commit is an error, not a 200.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 TokenDep = Annotated[str, Depends(require_token)]
