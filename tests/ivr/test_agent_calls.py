@@ -65,7 +65,11 @@ def test_an_agent_answers_and_the_call_is_transcribed_live(
         result = call.run(Script(keys=[KO], talk=FIXTURES / "ko_water.wav"))
     assert result.errors == []
     assert result.heard(catalog("ko").text("agent_connecting"))
-    assert result.queue_results == ["redirected"]
+    # Off hold by the distributor's REST redirect, or (when the hold loop asks first) by leaving
+    # the queue into the conference: either way exactly one bridge, into the call's conference.
+    # Which one wins is a race on a loaded machine; both routes are pinned down one by one in
+    # tests/ivr/test_agent_first.py.
+    assert result.queue_results in (["redirected"], ["leave"])
     assert result.conferences == [f"hotline-{call.call_sid}"]
     assert [s.close_code for s in result.streams] == [1000]  # closed normally after `stop`
     assert len(result.recording_callbacks) == 1

@@ -4,6 +4,8 @@ caller's own key. Asserted on parsed TwiML with an injected clock."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -204,3 +206,57 @@ def test_the_answer_webhook_needs_its_offer_number(twilio: Twilio) -> None:
     # An offer nobody made: the agent is told the caller has gone, and nothing changes.
     root = parse(twilio.post("/ivr/agent/answer?offer=999"))
     assert verbs(root) == ["Say", "Hangup"]
+
+
+def answered_by_li(twilio: Twilio, sessions: sessionmaker[Session], clock: FixedClock) -> int:
+    """A caller waits, the distributor rings li and li picks up; the caller is still on hold."""
+    sign_in(sessions, clock)
+    call_in(twilio)
+    with sessions.begin() as session:
+        offer = acd.match(session=session, clock=clock)[0]
+        acd.claim_ring(session=session, clock=clock, offer_id=offer.id)
+        clock.advance(seconds=3)
+        assert acd.answer(
+            session=session, clock=clock, offer_id=offer.id, agent_call_sid="CA" + "c" * 32
+        )
+        return offer.entry_id
+
+
+def bridged(root: ET.Element, call_sid: str) -> None:
+    """The caller's TwiML starts the live stream and joins the call's own conference."""
+    assert verbs(root) == ["Start", "Dial", "Hangup"]
+    stream = root.find("Start/Stream")
+    assert stream is not None and stream.get("track") == "both_tracks"
+    room = root.find("Dial/Conference")
+    assert room is not None and room.text == f"hotline-{call_sid}"
+
+
+def test_when_the_redirect_has_not_come_the_hold_loop_bridges_the_caller_once(
+    twilio: Twilio, sessions: sessionmaker[Session], clock: FixedClock, session: Session
+) -> None:
+    entry_id = answered_by_li(twilio, sessions, clock)
+    assert verbs(parse(twilio.post("/ivr/queue/wait", QueueTime="3"))) == ["Leave"]
+    with sessions.begin() as distributor:  # its redirect would pull the caller out again
+        assert not acd.claim_bridge(session=distributor, clock=clock, entry_id=entry_id)
+    bridged(
+        parse(twilio.post("/ivr/queue/left", QueueResult="leave", QueueTime="3")), twilio.call_sid
+    )
+    joined = entry(session)
+    assert (joined.outcome, joined.answered_by) == ("answered", "li")
+    assert joined.bridged_at is not None
+
+
+def test_a_redirect_claimed_but_lost_is_taken_over_by_the_hold_loop_after_the_stall(
+    twilio: Twilio, sessions: sessionmaker[Session], clock: FixedClock, session: Session
+) -> None:
+    entry_id = answered_by_li(twilio, sessions, clock)
+    with sessions.begin() as distributor:  # claimed; the REST redirect then never arrives
+        assert acd.claim_bridge(session=distributor, clock=clock, entry_id=entry_id)
+    assert verbs(parse(twilio.post("/ivr/queue/wait", QueueTime="3"))) == ["Pause"]
+    clock.advance(seconds=acd.BRIDGE_STALL.total_seconds() - 1)
+    assert verbs(parse(twilio.post("/ivr/queue/wait", QueueTime="12"))) == ["Pause"]
+    clock.advance(seconds=1)
+    assert verbs(parse(twilio.post("/ivr/queue/wait", QueueTime="13"))) == ["Leave"]
+    bridged(
+        parse(twilio.post("/ivr/queue/left", QueueResult="leave", QueueTime="13")), twilio.call_sid
+    )
