@@ -8,7 +8,7 @@ from importlib.metadata import entry_points
 
 from fastapi import APIRouter, FastAPI
 
-from hotline.api import agents, calls, health, metrics, tickets
+from hotline.api import agents, calls, health, kb, metrics, tickets
 from hotline.core.clock import Clock, SystemClock
 from hotline.core.database import make_engine, make_sessionmaker
 from hotline.core.settings import Settings, load_settings
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(agents.router)
     app.include_router(calls.router)
     app.include_router(metrics.router)
+    app.include_router(kb.router)
     # The IVR and the console plug in from their own packages, so the domain never imports them.
     for plugin in entry_points(group=ROUTER_PLUGINS):
         loaded = plugin.load()

@@ -13,6 +13,7 @@ from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
 from hotline.core.migrate import upgrade
 from hotline.core.settings import ConfigurationError, load_settings
 from hotline.grids import command as grids_command
+from hotline.kb import command as kb_command
 from hotline.metrics import command as report_command
 from hotline.users import command as users_command
 
@@ -20,21 +21,30 @@ COMMAND_PLUGINS = "hotline.commands"
 
 
 def _init(args: argparse.Namespace) -> int:
-    """Create or migrate the database; --demo seeds the demo town."""
+    """Create or migrate the database; --demo seeds the demo town and its knowledge base."""
+    from hotline.core.clock import SystemClock
+    from hotline.search import maintenance
+
     settings = load_settings()
     url = settings.resolved_database_url
     upgrade(url)
-    print(f"database ready: {make_engine(url).url.render_as_string(hide_password=True)}")
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    print(f"database ready: {engine.url.render_as_string(hide_password=True)}")
+    indexed = maintenance.index_missing(sessions=sessions)
+    if indexed:
+        print(f"search index: {indexed} ticket(s) indexed")
     if args.demo:
         from hotline.grids import demo
+        from hotline.kb import demo as kb_demo
 
-        engine = make_engine(url)
-        with unit_of_work(make_sessionmaker(engine)) as session:
+        with unit_of_work(sessions) as session:
             report = demo.seed(session=session)
-        engine.dispose()
+            articles = kb_demo.seed(session=session, clock=SystemClock())
         print("demo registry seeded:")
-        for line in report.lines():
+        for line in [*report.lines(), *articles.lines()]:
             print(f"  {line}")
+    engine.dispose()
     return 0
 
 
@@ -66,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(handler=_serve)
     grids_command.register(commands)
+    kb_command.register(commands)
     users_command.register(commands)
     report_command.register(commands)
     for plugin in sorted(entry_points(group=COMMAND_PLUGINS), key=lambda e: e.name):

@@ -28,10 +28,15 @@ def list_tickets(
     category: Category | None = None,
     phone: str | None = Query(None, description="caller number in E.164, such as +8613800000000"),
     since: datetime | None = None,
+    q: str | None = Query(
+        None,
+        max_length=200,
+        description="a reference, part of a phone number, or words (Chinese segmented); all match",
+    ),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> TicketPage:
-    """Tickets newest first, filtered by status, category, caller phone and creation time."""
+    """Tickets newest first, filtered by status, category, caller phone, creation time and text."""
     if since is not None and since.tzinfo is None:
         raise HTTPException(422, "since: give a time zone, such as 2026-11-20T08:00:00+08:00 or …Z")
     found = tickets.list_tickets(
@@ -40,6 +45,7 @@ def list_tickets(
         category=category,
         phone=phone,
         since=since,
+        text=q,
         limit=limit,
         offset=offset,
     )

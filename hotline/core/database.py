@@ -49,8 +49,12 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep loaded values after commit and the search index in step."""
+    from hotline.search import sync  # the domain models import this module
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    sync.install(factory)
+    return factory
 
 
 @contextmanager

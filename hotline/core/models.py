@@ -8,10 +8,12 @@ def import_all_models() -> None:
     import hotline.audit.models
     import hotline.calls.models
     import hotline.grids.models
+    import hotline.kb.models
     import hotline.notifications.models
     import hotline.outbox.models
     import hotline.photos.models
     import hotline.queue.models
+    import hotline.search.models
     import hotline.seats.models
     import hotline.surveys.models
     import hotline.tickets.models

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-import time
 from pathlib import Path
-
-import yaml
 
 from hotline.core.database import make_engine, make_sessionmaker
 from hotline.core.settings import load_settings
+from hotline.core.sourcefiles import print_document, run_import
 from hotline.grids.export import export_registry
-from hotline.grids.files import RegistryFileError, read_registry
+from hotline.grids.files import read_registry
 from hotline.grids.importer import import_records
 
 
@@ -39,31 +35,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    engine = make_engine(load_settings().resolved_database_url)
-    session = make_sessionmaker(engine)()
-    try:
-        records = read_registry(args.file, args.section)
-        report = import_records(session=session, records=records)
-        if args.dry_run:
-            session.rollback()
-        else:
-            session.commit()
-    except RegistryFileError as error:
-        session.rollback()
-        print(f"error: nothing imported, {len(error.problems)} problem(s):", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    finally:
-        session.close()
-        engine.dispose()
-    elapsed = time.perf_counter() - started
-    verb = "would import (dry run)" if args.dry_run else "imported"
-    print(f"{verb} {args.file} in {elapsed:.1f} s:")
-    for line in report.lines():
-        print(f"  {line}")
-    return 0
+    return run_import(
+        args.file,
+        dry_run=args.dry_run,
+        work=lambda session: import_records(
+            session=session, records=read_registry(args.file, args.section)
+        ).lines(),
+    )
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -71,8 +49,4 @@ def _export(args: argparse.Namespace) -> int:
     with make_sessionmaker(engine)() as session:
         data = export_registry(session=session)
     engine.dispose()
-    if args.format == "json":
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), end="")
-    return 0
+    return print_document(data, format=args.format)

@@ -143,7 +143,7 @@ def records(data: dict[str, list[dict[str, Any]]], source: str) -> list[Record]:
     out = []
     for section, items in data.items():
         for number, item in enumerate(items, start=1):
-            out.append(Record(section, source, number, parent_to_generic(section, item)))
+            out.append(Record(source, number, parent_to_generic(section, item), section=section))
     return out
 
 

@@ -55,6 +55,9 @@ class Ticket(Base):
     resolved_at: Mapped[datetime | None] = timestamp(nullable=True)
     closed_at: Mapped[datetime | None] = timestamp(nullable=True)
     summary: Mapped[str | None] = mapped_column(Text)
+    kb_article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kb_articles.id", ondelete="SET NULL")
+    )  # the article a consultation was answered from
     created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = timestamp()
     updated_at: Mapped[datetime] = timestamp()

@@ -12,11 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from hotline.calls.models import Recording
 from hotline.grids.models import OrgUnit
+from hotline.search import engine
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import TicketStatus
-from hotline.transcripts.models import Transcript
 from hotline.users.access import subtree_ids, ticket_scope
 from hotline.users.permissions import Actor
 
@@ -137,7 +136,7 @@ def _filtered(
     if query.created_to:
         stmt = stmt.where(Ticket.created_at < _day_bounds(query.created_to, timezone)[1])
     if query.text:
-        stmt = stmt.where(_search_clause(query.text.strip()))
+        stmt = stmt.where(text_clause(session, query.text.strip()))
     return stmt
 
 
@@ -145,7 +144,7 @@ REFERENCE = re.compile(r"^\d{4}-\d{6}$")
 NUMBER = re.compile(r"^\+?[\d ]{4,}$")
 
 
-def _search_clause(text: str) -> ColumnElement[bool]:
+def text_clause(session: Session, text: str) -> ColumnElement[bool]:
     """A full reference, part of a number, or words heard or written down (all must match)."""
     if REFERENCE.match(text):
         return Ticket.reference == text
@@ -154,16 +153,10 @@ def _search_clause(text: str) -> ColumnElement[bool]:
         return or_(
             Ticket.caller.contains(digits, autoescape=True), Ticket.reference.contains(digits)
         )
-    clauses = []
-    for word in text.split()[:5]:
-        pattern = f"%{word.replace('%', '').replace('_', '')}%"
-        spoken = Ticket.call_id.in_(
-            select(Recording.call_id)
-            .join(Transcript, Recording.id == Transcript.recording_id)
-            .where(or_(Transcript.text.ilike(pattern), Transcript.corrected_text.ilike(pattern)))
-        )
-        clauses.append(or_(Ticket.summary.ilike(pattern), spoken))
-    return and_(*clauses)
+    found = engine.ticket_match(session=session, query=text)
+    if found is None:  # only punctuation or words too common to mean anything
+        return Ticket.summary.contains(text.strip(), autoescape=True)
+    return found
 
 
 def search(

@@ -14,6 +14,7 @@ from hotline.core.errors import NotFound
 from hotline.core.persistence import get_or_insert
 from hotline.reasons import codes
 from hotline.reasons import service as reasons
+from hotline.tickets import queries
 from hotline.tickets.models import Ticket, TicketCounter, TicketEvent
 from hotline.tickets.transitions import (
     InvalidTransition,
@@ -190,10 +191,12 @@ def list_tickets(
     category: str | None = None,
     phone: str | None = None,
     since: datetime | None = None,
+    text: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> Sequence[Ticket]:
-    """Tickets newest first, filtered by whatever is given."""
+    """Tickets newest first, filtered by whatever is given; `text` searches as the console does
+    (a reference, part of a number, or words in the summary, transcript and corrections)."""
     query = (
         select(Ticket)
         .options(
@@ -212,6 +215,8 @@ def list_tickets(
         query = query.where(Ticket.caller == phone)
     if since:
         query = query.where(Ticket.created_at >= since)
+    if text and text.strip():
+        query = query.where(queries.text_clause(session, text.strip()))
     return session.scalars(query.limit(limit).offset(offset)).all()
 
 

@@ -1,0 +1,30 @@
+"""Bring the index up to date in bulk: tickets written before it existed, every article."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from hotline.core.database import unit_of_work
+from hotline.search import documents, vocabulary
+
+
+def index_missing(*, sessions: sessionmaker[Session]) -> int:
+    """Index every ticket that has no document yet, a batch per transaction."""
+    total = 0
+    while True:
+        with unit_of_work(sessions) as session:
+            ids = documents.unindexed_tickets(session=session)
+            if not ids:
+                return total
+            segmenter = vocabulary.segmenter(session=session)
+            documents.index_tickets(session=session, segmenter=segmenter, ticket_ids=ids)
+            total += len(ids)
+
+
+def reindex_articles(*, session: Session) -> None:
+    """Rewrite every article document."""
+    documents.index_articles(
+        session=session,
+        segmenter=vocabulary.segmenter(session=session),
+        article_ids=documents.all_article_ids(session=session),
+    )
