@@ -12,6 +12,7 @@ from agent_console.pages import (
     calls,
     dashboard,
     intake,
+    kb,
     media,
     seat,
     signin,
@@ -30,6 +31,7 @@ for module in (
     calls,
     seat,
     board,
+    kb,
     dashboard,
     admin,
 ):

@@ -175,6 +175,7 @@ def call_ticket(
     grid: Annotated[str, Form(max_length=16)] = "",
     urgent: Annotated[str, Form(max_length=1)] = "",
     answered: Annotated[str, Form(max_length=1)] = "",
+    article: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """Dispatch the ticket (routed at once, transcript attached) or close it as answered."""
     state = request.app.state
@@ -185,6 +186,7 @@ def call_ticket(
         "grid": grid,
         "urgent": urgent,
         "answered": answered,
+        "article": article,
     }
     with domain_errors():  # a call this agent did not take: 404
         require(viewer.actor, Verb.CREATE)
@@ -205,6 +207,7 @@ def call_ticket(
                         grid=grid,
                         urgent=urgent == "1",
                         answered=answered == "1",
+                        article=article or None,
                     ),
                 )
         except Conflict as error:

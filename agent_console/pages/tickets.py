@@ -9,10 +9,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from agent_console.auth import ViewerDep
-from agent_console.errors import PageError
+from agent_console.errors import PageError, domain_errors
 from agent_console.presenters import phones
 from agent_console.web import client_address, local_time, render
 from hotline.api.deps import SessionDep
@@ -123,9 +123,12 @@ def _default_inbox(role: str) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-def inbox(request: Request, session: SessionDep, viewer: ViewerDep) -> HTMLResponse:
-    """The role's work queues with live counts."""
-    require(viewer.actor, Verb.VIEW)
+def inbox(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    """The role's work queues with live counts (knowledge editors start at the knowledge base)."""
+    if not viewer.actor.may(Verb.VIEW) and viewer.actor.may(Verb.READ_KB):
+        return RedirectResponse("/console/kb", status_code=303)
+    with domain_errors():
+        require(viewer.actor, Verb.VIEW)
     chosen = request.query_params.get("inbox") or _default_inbox(viewer.user.role)
     if chosen not in INBOXES:
         raise PageError(400, f"inbox: unknown value {chosen!r}")
@@ -162,7 +165,8 @@ def inbox_list(request: Request, session: SessionDep, viewer: ViewerDep) -> HTML
 @router.get("/tickets", response_class=HTMLResponse)
 def ticket_list(request: Request, session: SessionDep, viewer: ViewerDep) -> HTMLResponse:
     """Filtered, searchable, sortable, paginated tickets within the viewer's scope."""
-    require(viewer.actor, Verb.VIEW)
+    with domain_errors():
+        require(viewer.actor, Verb.VIEW)
     query = query_from(request)
     page = queries.search(
         session=session,
@@ -193,7 +197,8 @@ def ticket_list(request: Request, session: SessionDep, viewer: ViewerDep) -> HTM
 @router.get("/tickets.csv")
 def ticket_csv(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
     """Every ticket matching the list's filters as CSV (numbers masked as on screen)."""
-    require(viewer.actor, Verb.EXPORT)
+    with domain_errors():
+        require(viewer.actor, Verb.EXPORT)
     query = query_from(request)
     found = queries.iterate(
         session=session,

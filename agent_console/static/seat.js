@@ -1,7 +1,9 @@
 // The seat during a call: draw the live transcript and the suggestions as they arrive, and
 // fill the ticket form from them until the agent changes a field. Ctrl+Enter submits;
 // Alt+A ticks "answered on the call", Alt+U "urgent". Nothing here decides anything: the
-// suggestions come from the server's triage rules.
+// suggestions come from the server's triage rules and knowledge-base search. Alt+1..3 opens a
+// suggested article, Alt+K searches the knowledge base; "Answer with this article" links it to
+// the ticket and ticks "answered".
 (function () {
   "use strict";
   var form = document.getElementById("seat-form");
@@ -10,6 +12,8 @@
   var source = form ? form.dataset.live : location.pathname + "/live";
   var touched = {};
   var fields = ["f-summary", "f-category", "f-community", "f-grid", "f-urgent"];
+  var panel = document.getElementById("kb-panel");
+  var shownArticles = "";
 
   fields.forEach(function (id) {
     var field = document.getElementById(id);
@@ -72,6 +76,7 @@
         duplicates.appendChild(link);
       });
     }
+    drawArticles(s.articles || []);
     var said = body.segments.filter(function (x) { return x.track === "inbound"; })
       .map(function (x) { return x.text; }).join(" ");
     fill("f-summary", said);
@@ -79,6 +84,91 @@
     fill("f-community", s.community);
     fill("f-grid", s.grid);
     fill("f-urgent", s.urgent);
+  }
+
+  function drawArticles(articles) {
+    var box = document.getElementById("kb-suggested");
+    var codes = articles.map(function (a) { return a.code; }).join(" ");
+    if (!box || codes === shownArticles) { return; }  // keep focus while the agent reads
+    shownArticles = codes;
+    box.textContent = "";
+    articles.forEach(function (article) {
+      var item = document.createElement("li");
+      item.dataset.code = article.code;
+      var open = document.createElement("button");
+      open.type = "button";
+      open.className = "link kb-open";
+      open.dataset.code = article.code;
+      open.textContent = article.title;
+      var snippet = document.createElement("div");
+      snippet.className = "muted";
+      snippet.innerHTML = article.snippet;  // escaped by the server, matches in <mark>
+      item.appendChild(open);
+      item.appendChild(snippet);
+      box.appendChild(item);
+    });
+    if (!articles.length) { box.innerHTML = '<li class="muted">—</li>'; }
+  }
+
+  function load(url, target, then) {
+    fetch(url, { credentials: "same-origin" })
+      .then(function (answer) { return answer.ok ? answer.text() : ""; })
+      .then(function (html) { target.innerHTML = html; if (then) { then(); } });
+  }
+
+  function openArticle(code) {
+    var language = panel ? panel.dataset.language : "zh-CN";
+    var url = "/console/kb/" + encodeURIComponent(code) + "?partial=1&source=seat&language=" +
+      encodeURIComponent(language);
+    load(url, document.getElementById("kb-article"), function () {
+      var use = document.getElementById("kb-use");
+      if (use) { use.focus(); }
+    });
+  }
+
+  function useArticle(button) {
+    var article = document.getElementById("f-article");
+    if (!article) { return; }
+    article.value = button.dataset.code;
+    var answered = document.getElementById("f-answered");
+    if (answered) { answered.checked = true; touched["f-answered"] = true; }
+    var chosen = document.getElementById("kb-chosen");
+    if (chosen) { chosen.textContent = chosen.dataset.label + " " + button.dataset.title; }
+    var summary = document.getElementById("f-summary");
+    if (summary) { summary.focus(); }
+  }
+
+  if (panel) {
+    panel.addEventListener("click", function (event) {
+      var open = event.target.closest(".kb-open");
+      if (open) { openArticle(open.dataset.code); return; }
+      var use = event.target.closest("#kb-use");
+      if (use) { useArticle(use); }
+    });
+    var search = document.getElementById("kb-search");
+    search.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var q = document.getElementById("kb-q").value;
+      var url = "/console/kb/results?source=seat&q=" + encodeURIComponent(q) +
+        "&language=" + encodeURIComponent(panel.dataset.language);
+      var results = document.getElementById("kb-results");
+      load(url, results, function () {
+        var first = results.querySelector(".kb-open");
+        if (first) { first.focus(); }
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (!event.altKey) { return; }
+      var key = event.key.toLowerCase();
+      if (key === "k") {
+        event.preventDefault();
+        document.getElementById("kb-q").focus();
+      } else if (key === "1" || key === "2" || key === "3") {
+        var buttons = document.querySelectorAll("#kb-suggested .kb-open");
+        var pick = buttons[Number(key) - 1];
+        if (pick) { event.preventDefault(); openArticle(pick.dataset.code); }
+      }
+    });
   }
 
   function poll() {

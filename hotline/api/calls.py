@@ -47,6 +47,9 @@ class SeatTicketIn(BaseModel):
     grid: str | None = Field(None, max_length=16)
     urgent: bool = False
     answered: bool = False
+    article: str | None = Field(
+        None, max_length=40, description="code of the knowledge-base article answered from"
+    )
 
 
 @router.post("/calls/{call_sid}/ticket", response_model=TicketDetail, status_code=201)

@@ -13,6 +13,7 @@ from hotline.calls.models import Call
 from hotline.core.clock import Clock
 from hotline.core.errors import NotFound
 from hotline.grids.models import Household
+from hotline.kb import service as kb
 from hotline.queue import service as queue
 from hotline.queue.models import QueueEntry, QueueOutcome
 from hotline.seats.models import CallOffer, OfferState, Seat
@@ -29,6 +30,7 @@ from hotline.users.models import User
 from hotline.users.permissions import Actor, Verb
 
 HISTORY = 20
+SUGGESTED = 3  # articles shown beside the live transcript
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class LiveView:
 
     transcript: LiveTranscript
     suggestion: Suggestion
+    articles: list[dict[str, str]]
 
     def as_json(self) -> dict[str, Any]:
         """The shape of GET /api/v1/calls/{CallSid}/transcript."""
@@ -45,7 +48,7 @@ class LiveView:
             "status": self.transcript.status,
             "language": self.transcript.language,
             "segments": self.transcript.segments,
-            "suggestions": asdict(self.suggestion),
+            "suggestions": {**asdict(self.suggestion), "articles": self.articles},
         }
 
 
@@ -70,7 +73,28 @@ def live_view(
         language=transcript.language or "zh-CN",
         text=transcript.caller_text(),
     )
-    return LiveView(transcript, suggestion)
+    return LiveView(
+        transcript,
+        suggestion,
+        suggested_articles(
+            session=session,
+            clock=clock,
+            text=transcript.caller_text(),
+            language=transcript.language,
+        ),
+    )
+
+
+def suggested_articles(
+    *, session: Session, clock: Clock, text: str, language: str | None
+) -> list[dict[str, str]]:
+    """The knowledge-base articles that best answer what the caller has said so far."""
+    if not text.strip():
+        return []
+    hits = kb.search(
+        session=session, clock=clock, query=text, language=language or "zh-CN", limit=SUGGESTED
+    )
+    return [{"code": h.article.code, "title": h.text.title, "snippet": h.snippet} for h in hits]
 
 
 @dataclass(frozen=True)
@@ -157,6 +181,7 @@ class TicketForm:
     grid: str | None = None
     urgent: bool = False
     answered: bool = False
+    article: str | None = None  # the knowledge-base article the agent answered from
 
 
 def file_ticket(
@@ -190,4 +215,5 @@ def file_ticket(
         summary=form.summary,
         transcript=heard.as_text(),
         answered=form.answered,
+        article=form.article or None,
     )

@@ -9,6 +9,8 @@ from hotline.core.clock import Clock
 from hotline.core.errors import Conflict
 from hotline.core.phones import is_e164
 from hotline.grids import service as grids
+from hotline.kb import service as kb
+from hotline.kb.models import Article, ArticleStatus
 from hotline.notifications import service as notifications
 from hotline.reasons import service as reasons
 from hotline.reasons.codes import Reason, reason
@@ -80,14 +82,24 @@ def _typed_ticket(
     return ticket
 
 
+def _published_article(*, session: Session, code: str) -> Article:
+    found = kb.get_by_code(session=session, code=code)
+    if found is None or found.status != ArticleStatus.PUBLISHED:
+        raise Conflict(f"no published knowledge-base article {code!r}")
+    return found
+
+
 def _answered(*, session: Session, clock: Clock, actor: Actor, ticket: Ticket) -> Ticket:
+    article = session.get(Article, ticket.kb_article_id) if ticket.kb_article_id else None
     tickets.transition(
         session=session,
         clock=clock,
         ticket=ticket,
         action=TicketAction.ANSWER,
         actor=actor.name,
-        reason=reason("intake.answered"),
+        reason=reason("intake.answered_kb", article=article.code)
+        if article
+        else reason("intake.answered"),
     )
     ticket.closed_at = clock.now()
     return ticket
@@ -137,9 +149,12 @@ def create_from_call(
     summary: str,
     transcript: str,
     answered: bool,
+    article: str | None = None,
 ) -> Ticket:
     """The seat's form: the agent's category and place route the ticket at once, the live
-    transcript goes with it; a question settled on the call closes as answered."""
+    transcript goes with it; a question settled on the call closes as answered, linked to the
+    knowledge-base article the agent answered from (Conflict if it is not published)."""
+    linked = _published_article(session=session, code=article) if article else None
     ticket = _typed_ticket(
         session=session,
         clock=clock,
@@ -152,6 +167,7 @@ def create_from_call(
         why=reason("intake.seat", agent=actor.name),
         call_id=call.id,
     )
+    ticket.kb_article_id = linked.id if linked else None
     if transcript.strip():
         session.add(
             TicketNote(

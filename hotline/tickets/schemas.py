@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.kb.models import Article
 from hotline.reasons import service as reasons
 from hotline.reasons.codes import from_json
 from hotline.reasons.render import Names, render
@@ -93,6 +95,7 @@ class TicketOut(BaseModel):
     updated_at: datetime
     transcript: TranscriptOut | None
     survey: SurveyOut | None
+    kb_article: str | None = None  # code of the knowledge-base article it was answered from
 
 
 class TicketDetail(TicketOut):
@@ -125,7 +128,23 @@ def _transcript(transcript: Transcript | None, *, words: bool) -> TranscriptOut 
     )
 
 
-RELATED = {"grid", "team", "assignee", "duplicate_of", "transcript", "survey", "review_reasons"}
+RELATED = {
+    "grid",
+    "team",
+    "assignee",
+    "duplicate_of",
+    "transcript",
+    "survey",
+    "review_reasons",
+    "kb_article",
+}
+
+
+def _article_codes(session: Session, tickets: Sequence[Ticket]) -> dict[int, str]:
+    ids = {t.kb_article_id for t in tickets if t.kb_article_id is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(Article.id, Article.code).where(Article.id.in_(ids))).all())
 
 
 def _reasons(stored: Any, names: Names | None = None) -> list[ReasonOut]:
@@ -164,11 +183,13 @@ def ticket_list(*, session: Session, tickets: Sequence[Ticket]) -> list[TicketOu
         session=session, call_ids=[t.call_id for t in tickets if t.call_id is not None]
     )
     latest = surveys.latest_for(session=session, ticket_ids=[t.id for t in tickets])
+    articles = _article_codes(session, tickets)
     return [
         TicketOut(
             **_fields(t),
             transcript=_transcript(found.get(t.call_id) if t.call_id else None, words=False),
             survey=_survey(latest.get(t.id)),
+            kb_article=articles.get(t.kb_article_id or 0),
         )
         for t in tickets
     ]
@@ -201,5 +222,6 @@ def ticket_detail(*, session: Session, ticket: Ticket) -> TicketDetail:
         **_fields(ticket),
         transcript=_transcript(transcript, words=True),
         survey=_survey(latest.get(ticket.id)),
+        kb_article=_article_codes(session, [ticket]).get(ticket.kb_article_id or 0),
         events=events,
     )

@@ -31,6 +31,8 @@ def actor_for(*, session: Session, user: User) -> Actor:
     unplaced = False
     if role is UserRole.GRID_WORKER:
         scope = frozenset({user.team_id}) if user.team_id else frozenset()
+    elif role is UserRole.KB_EDITOR:
+        scope = frozenset()  # no tickets at all
     elif role is UserRole.SUPERVISOR:
         scope = subtree_ids(session=session, root_id=user.team_id) if user.team_id else frozenset()
         if scope:

@@ -20,6 +20,7 @@ class UserRole(StrEnum):
     SUPERVISOR = "supervisor"
     GRID_WORKER = "grid_worker"
     ADMIN = "admin"
+    KB_EDITOR = "kb_editor"  # writes the knowledge base; sees no tickets
 
 
 class User(Base):

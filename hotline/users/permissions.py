@@ -31,20 +31,25 @@ class Verb(StrEnum):
     REPORTS = "reports"
     MANAGE_USERS = "manage_users"
     MANAGE_REGISTRY = "manage_registry"
+    READ_KB = "read_kb"
+    EDIT_KB = "edit_kb"
 
 
 SYSTEM = "system"
 V = Verb
 _INTAKE = {V.VIEW, V.TRIAGE, V.CREATE, V.ANSWER, V.DISPATCH, V.MERGE, V.NOTE, V.EXPORT, V.LISTEN}
 PERMISSIONS: dict[str, frozenset[Verb]] = {
-    UserRole.AGENT: frozenset(_INTAKE | {V.TAKE_CALLS}),
+    UserRole.AGENT: frozenset(_INTAKE | {V.TAKE_CALLS, V.READ_KB}),
     UserRole.SUPERVISOR: frozenset(
-        _INTAKE | {V.CLOSE, V.REOPEN, V.REPORTS, V.TAKE_CALLS, V.MONITOR}
+        _INTAKE | {V.CLOSE, V.REOPEN, V.REPORTS, V.TAKE_CALLS, V.MONITOR, V.READ_KB, V.EDIT_KB}
     ),
     UserRole.GRID_WORKER: frozenset(
-        {V.VIEW, V.ACCEPT, V.RETURN, V.RESOLVE, V.PAUSE, V.NOTE, V.EXPORT, V.LISTEN}
+        {V.VIEW, V.ACCEPT, V.RETURN, V.RESOLVE, V.PAUSE, V.NOTE, V.EXPORT, V.LISTEN, V.READ_KB}
     ),
-    UserRole.ADMIN: frozenset({V.VIEW, V.EXPORT, V.REPORTS, V.MANAGE_USERS, V.MANAGE_REGISTRY}),
+    UserRole.ADMIN: frozenset(
+        {V.VIEW, V.EXPORT, V.REPORTS, V.MANAGE_USERS, V.MANAGE_REGISTRY, V.READ_KB, V.EDIT_KB}
+    ),
+    UserRole.KB_EDITOR: frozenset({V.READ_KB, V.EDIT_KB}),
     # The bearer-token API acts for an integration with every ticket verb.
     SYSTEM: frozenset(Verb) - {V.MANAGE_USERS, V.MANAGE_REGISTRY},
 }

@@ -53,6 +53,7 @@ def add_people(session: Session, clock: Clock) -> dict[str, User]:
         "grid_worker": add_user(session, clock, "grid_worker", "grid_worker", "1101-01"),
         "other_grid_worker": add_user(session, clock, "other_worker", "grid_worker", "1201-01"),
         "admin": add_user(session, clock, "admin", "admin"),
+        "kb_editor": add_user(session, clock, "kb_editor", "kb_editor"),
     }
 
 
@@ -199,3 +200,32 @@ def csrf(client: TestClient) -> str:
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token, page.text
     return token.group(1)
+
+
+Routes = list[tuple[str, dict[str, int]]]
+FormRoutes = list[tuple[str, dict[str, Any], dict[str, int]]]
+
+
+def unexpected_statuses(
+    console: TestClient, role: str, ids: dict[str, str], gets: Routes, posts: FormRoutes
+) -> list[str]:
+    """Sign in as `role` (unless anonymous) and list every route whose status differs from the
+    table's; each POST carries a valid CSRF token, so a refusal is the role's, not the form's."""
+    token = ""
+    if role != "anonymous":
+        sign_in(console, role)
+        token = csrf(console)
+    wrong = []
+    for path, table in gets:
+        url = path.format(**ids)
+        got = console.get(url, follow_redirects=False).status_code
+        if got != table[role]:
+            wrong.append(f"GET {url}: {got}, expected {table[role]}")
+    for path, form, table in posts:
+        url = path.format(**ids)
+        got = console.post(
+            url, data={**form, "csrf_token": token}, follow_redirects=False
+        ).status_code
+        if got != table[role]:
+            wrong.append(f"POST {url}: {got}, expected {table[role]}")
+    return wrong

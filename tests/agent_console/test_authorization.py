@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from hotline.calls.models import Recording
 from hotline.tickets.models import Ticket
-from tests.agent_console.arrange import Cases, csrf, sign_in
+from tests.agent_console.arrange import Cases, sign_in, unexpected_statuses
 
 ANON, AGENT, SUP, DISTRICT, GRID, OTHER, ADMIN = (
     "anonymous",
@@ -325,24 +325,7 @@ def _ids(session: Session, cases: Cases) -> dict[str, str]:
 def test_every_route_answers_each_role_as_the_table_says(
     role: str, console: TestClient, cases: Cases, session: Session
 ) -> None:
-    ids = _ids(session, cases)
-    token = ""
-    if role != ANON:
-        sign_in(console, role)
-        token = csrf(console)
-    wrong = []
-    for path, table in GETS:
-        url = path.format(**ids)
-        got = console.get(url, follow_redirects=False).status_code
-        if got != table[role]:
-            wrong.append(f"GET {url}: {got}, expected {table[role]}")
-    for path, form, table in POSTS:
-        url = path.format(**ids)
-        got = console.post(
-            url, data={**form, "csrf_token": token}, follow_redirects=False
-        ).status_code
-        if got != table[role]:
-            wrong.append(f"POST {url}: {got}, expected {table[role]}")
+    wrong = unexpected_statuses(console, role, _ids(session, cases), GETS, POSTS)
     assert wrong == []
 
 

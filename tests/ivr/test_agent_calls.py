@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.calls.models import Recording
 from hotline.core.clock import FixedClock
+from hotline.kb import demo as kb_demo
 from hotline.outbox.models import OutboxMessage
 from hotline.queue.models import QueueEntry
 from hotline.seats.models import CallOffer, Seat
@@ -108,7 +109,11 @@ def test_an_agent_answers_and_the_call_is_transcribed_live(
         "grid": "1101-01",
     }
     assert httpx.post(url, json={**form, "agent": "nobody"}, headers=AUTH).status_code == 404
-    filed = httpx.post(url, json=form, headers=AUTH)
+    unknown = httpx.post(url, json={**form, "article": "no-such-article"}, headers=AUTH)
+    assert unknown.status_code == 409 and "no published knowledge-base article" in unknown.text
+    with sessions.begin() as seeding:
+        kb_demo.seed(session=seeding, clock=clock)
+    filed = httpx.post(url, json={**form, "article": "water-outage"}, headers=AUTH)
     assert filed.status_code == 201, filed.text
     ticket = filed.json()
     assert (ticket["status"], ticket["team"], ticket["grid"]) == (
@@ -116,6 +121,7 @@ def test_an_agent_answers_and_the_call_is_transcribed_live(
         "1101-01",
         "1101-01",
     )
+    assert ticket["kb_article"] == "water-outage"
     assert ticket["transcript"] is None or ticket["transcript"]["status"] in ("ok", "empty")
     assert httpx.post(url, json=form, headers=AUTH).status_code == 409  # one ticket per call
 
