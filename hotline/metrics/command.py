@@ -14,6 +14,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from hotline.core.clock import SystemClock
 from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
 from hotline.core.settings import load_settings
+from hotline.kb.figures import kb_figures
+from hotline.kb.report import write_kb
 from hotline.metrics import seats
 from hotline.metrics import service as metrics
 from hotline.metrics.periods import period_bounds
@@ -51,6 +53,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--seats",
         action="store_true",
         help="seat figures instead: 15-second answers, connection, abandons, handle times",
+    )
+    report.add_argument(
+        "--kb",
+        action="store_true",
+        help="knowledge-base figures instead: calls settled at the seat, top articles, misses",
     )
     report.add_argument(
         "--at",
@@ -156,7 +163,9 @@ def run(args: argparse.Namespace) -> int:
     engine = make_engine(settings.resolved_database_url)
     try:
         with unit_of_work(make_sessionmaker(engine)) as session:
-            if args.seats:
+            if args.kb:
+                kb_report = kb_figures(session=session, since=since, until=until)
+            elif args.seats:
                 seat_report = seats.seat_report(
                     session=session, since=since, until=until, timezone=settings.timezone
                 )
@@ -170,7 +179,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         engine.dispose()
-    if args.seats:
+    if args.kb:
+        write_kb(sys.stdout, args.format, kb_report, settings.timezone)
+    elif args.seats:
         write_seats(sys.stdout, args.format, seat_report, settings.timezone)
     elif args.format == "csv":
         write_csv(sys.stdout, args.group, rows)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from hotline.calls.models import Call
 from hotline.grids import service as grids
 from hotline.grids.models import OrgUnit, UnitLevel
+from hotline.kb.figures import KbFigures, kb_figures
 from hotline.metrics.rules import NO_GROUP, NO_GROUP_NAME, TeamFigures, ranking
 from hotline.metrics.seats import SeatReport, seat_report
 from hotline.surveys.models import Survey, SurveyKind, SurveyStatus
@@ -35,6 +36,7 @@ class Dashboard:
     open_by_status: dict[str, int]
     overdue: int
     seats: SeatReport  # today, the whole centre (calls have no area)
+    kb: KbFigures  # today, the whole centre
     totals: TeamFigures
     teams: list[TeamFigures]
     best: list[TeamFigures]
@@ -229,6 +231,7 @@ def dashboard(
         open_by_status={status: count for status, count in session.execute(by_status)},
         overdue=session.scalar(overdue) or 0,
         seats=today,
+        kb=kb_figures(session=session, since=start, until=now + UP_TO_NOW),
         totals=total(teams),
         teams=teams,
         best=best,
