@@ -56,6 +56,8 @@ def test_demo_places_calls_and_prints_the_table(tmp_path: Path) -> None:
     filed = next(line for line in seat if line.startswith("ticket "))
     assert filed.split()[1] == f"{year}-000007"
     assert "dispatched to team 1101-01" in filed and filed.endswith("transcribed offline: ok")
+    asked = next(line for line in seat if line.startswith("knowledge base: "))
+    assert asked.endswith("→ water-outage (停水：什么时候来水)")  # the demo knowledge base answers
     leftovers = subprocess.run(
         ["pgrep", "-f", str(tmp_path)], capture_output=True, text=True
     ).stdout.split()

@@ -134,6 +134,8 @@ def _file_ticket(base: str, headers: dict[str, str], call_sid: str, timeout: flo
         f"{sum(s['track'] == 'outbound' for s in lines)} agent); suggested category "
         f"{hints['category']}, community {hints['community']}, grid {hints['grid']}"
     )
+    articles = ", ".join(a["code"] for a in hints.get("articles") or []) or "nothing"
+    print(f"seat: the knowledge base suggests {articles} for what the caller said")
     said = " ".join(s["text"] for s in lines if s["track"] == "inbound") or "(nothing heard)"
     filed = httpx.post(
         f"{base}/api/v1/calls/{call_sid}/ticket",
@@ -160,3 +162,12 @@ def _file_ticket(base: str, headers: dict[str, str], call_sid: str, timeout: flo
         f"ticket {reference} {ticket['status']} to team {ticket['team'] or '-'} "
         f"(filed by {AGENT} from the seat); dual-channel recording transcribed offline: {recorded}"
     )
+    question = "我们小区今天停水了什么时候来水"
+    found = httpx.get(
+        f"{base}/api/v1/kb/search",
+        params={"q": question, "language": "zh-CN"},
+        headers=headers,
+        timeout=10,
+    ).json()["items"]
+    best = f"{found[0]['code']} ({found[0]['title']})" if found else "nothing"
+    print(f"knowledge base: a Mandarin caller asks “{question}” → {best}")
