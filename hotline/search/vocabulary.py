@@ -14,6 +14,7 @@ from hotline.search.models import SearchGeneration, SearchWord
 from hotline.search.segment import Segmenter, is_word
 
 GENERATION = "vocabulary"
+CHUNK = 500
 _lock = threading.Lock()
 _cache: dict[str, tuple[str, Segmenter]] = {}  # database URL → (generation, segmenter)
 
@@ -43,8 +44,12 @@ def add_words(*, session: Session, words: Iterable[str], source: str) -> list[st
     wanted = {w.strip() for w in words if is_word(w.strip())}
     if not wanted:
         return []
-    known = set(session.scalars(select(SearchWord.word).where(SearchWord.word.in_(wanted))))
-    new = sorted(wanted - known)
+    ordered = sorted(wanted)
+    known: set[str] = set()
+    for start in range(0, len(ordered), CHUNK):  # a city's registry: tens of thousands of names
+        chunk = ordered[start : start + CHUNK]
+        known.update(session.scalars(select(SearchWord.word).where(SearchWord.word.in_(chunk))))
+    new = [word for word in ordered if word not in known]
     if not new:
         return []
     session.add_all(SearchWord(word=word, source=source) for word in new)
