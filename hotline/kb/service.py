@@ -244,3 +244,11 @@ def list_articles(
 def count(*, session: Session) -> int:
     """How many articles there are."""
     return session.scalar(select(func.count(Article.id))) or 0
+
+
+def version(*, session: Session) -> tuple[str, int]:
+    """Changes whenever any article is saved: the latest edit and how many there are."""
+    latest, count = session.execute(
+        select(func.max(Article.updated_at), func.count(Article.id))
+    ).one()
+    return (latest.isoformat() if latest else "", count)

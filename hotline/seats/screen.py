@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from hotline.calls.models import Call
 from hotline.core.clock import Clock
 from hotline.core.errors import NotFound
+from hotline.core.ttl_cache import TtlCache
 from hotline.grids.models import Household
 from hotline.kb import service as kb
 from hotline.queue import service as queue
@@ -31,6 +32,7 @@ from hotline.users.permissions import Actor, Verb
 
 HISTORY = 20
 SUGGESTED = 3  # articles shown beside the live transcript
+_suggestions: TtlCache[list[dict[str, str]]] = TtlCache(size=4096, seconds=30)
 
 
 @dataclass(frozen=True)
@@ -88,13 +90,20 @@ def live_view(
 def suggested_articles(
     *, session: Session, clock: Clock, text: str, language: str | None
 ) -> list[dict[str, str]]:
-    """The knowledge-base articles that best answer what the caller has said so far."""
+    """The knowledge-base articles that best answer what the caller has said so far; the seat
+    asks every 0.7 s, so an answer is reused until the caller says more, an article is saved,
+    or 30 s pass."""
     if not text.strip():
         return []
-    hits = kb.search(
-        session=session, clock=clock, query=text, language=language or "zh-CN", limit=SUGGESTED
-    )
-    return [{"code": h.article.code, "title": h.text.title, "snippet": h.snippet} for h in hits]
+
+    def search() -> list[dict[str, str]]:
+        hits = kb.search(
+            session=session, clock=clock, query=text, language=language or "zh-CN", limit=SUGGESTED
+        )
+        return [{"code": h.article.code, "title": h.text.title, "snippet": h.snippet} for h in hits]
+
+    key = (str(session.get_bind().engine.url), kb.version(session=session), language, text)
+    return _suggestions.get_or_compute(key, search)
 
 
 @dataclass(frozen=True)
