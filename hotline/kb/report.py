@@ -6,6 +6,7 @@ import csv
 from typing import TextIO
 
 from hotline.kb.figures import KbFigures
+from hotline.metrics.periods import local_span
 
 
 def _pct(value: float | None) -> str:
@@ -34,11 +35,11 @@ def write_kb(out: TextIO, style: str, figures: KbFigures, timezone: str) -> None
             writer.writerow(("missing", missed.query, "", "", "", missed.searches, ""))
         return
     out.write(
-        f"# Knowledge base {figures.since:%Y-%m-%d %H:%M} – {figures.until:%Y-%m-%d %H:%M} "
-        f"({timezone})\n\n"
+        f"# Knowledge base {local_span(figures.since, figures.until, timezone)}\n\n"
         f"- calls answered by a person: {figures.answered_by_person}\n"
         f"- answered on the call (consultations settled at the seat): "
-        f"{figures.answered_on_call} ({_pct(figures.answered_at_seat_rate)} of them)\n"
+        f"{figures.answered_on_call} ({_pct(figures.answered_at_seat_rate)} of the calls a person "
+        f"answered)\n"
         f"- of those, answered from an article: {figures.answered_from_kb} "
         f"({_pct(figures.kb_answer_rate)})\n"
         f"- searches: {figures.searches}, {figures.searches_without_hits} found nothing\n\n"

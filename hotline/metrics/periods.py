@@ -34,3 +34,10 @@ def period_bounds(
     zone = ZoneInfo(timezone)
     # Re-attach the zone so DST changes inside the period give the right wall-clock bounds.
     return start.replace(tzinfo=zone), min(end.replace(tzinfo=zone), now if not previous else end)
+
+
+def local_span(since: datetime, until: datetime, timezone: str) -> str:
+    """`2026-12-02 00:00 – 2026-12-02 13:45 (Asia/Shanghai)`: both ends in the hotline's zone."""
+    zone = ZoneInfo(timezone)
+    start, end = since.astimezone(zone), until.astimezone(zone)
+    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} ({timezone})"

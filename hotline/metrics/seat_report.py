@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
+from hotline.metrics.periods import local_span
 from hotline.metrics.seat_rules import SeatFigures
 from hotline.metrics.seats import SeatReport
 
@@ -53,7 +54,7 @@ def write_seats(out: TextIO, style: str, report: SeatReport, timezone: str) -> N
         return
     totals = report.totals.as_json()
     out.write(
-        f"# Seats {report.since:%Y-%m-%d %H:%M} – {report.until:%Y-%m-%d %H:%M} ({timezone})\n\n"
+        f"# Seats {local_span(report.since, report.until, timezone)}\n\n"
         f"- offered: {totals['offered']}; asked for a person: {totals['queued']}\n"
         f"- answered by a person: {totals['answered']}; within 15 s: "
         f"{totals['answered_within_15s']} ({_pct(totals['answered_within_15s_rate'])})\n"

@@ -164,7 +164,11 @@ def test_report_and_api_give_the_same_figures(
         text=True,
         timeout=120,
     ).stdout
-    assert "answered on the call (consultations settled at the seat): 2 (50.0% of them)" in markdown
+    settled = "answered on the call (consultations settled at the seat): 2"
+    assert f"{settled} (50.0% of the calls a person answered)" in markdown
+    assert markdown.startswith(
+        "# Knowledge base 2026-11-20 00:00 – 2026-11-20 17:30 (Asia/Shanghai)"
+    )
     body = client.get(
         "/api/v1/metrics/kb",
         params={"period": "day"},
