@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -23,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
+from bench.scratch import drop, p50_p95, scratch_url  # noqa: E402
 from hotline.app import create_app  # noqa: E402
 from hotline.calls.models import Call, Recording  # noqa: E402
 from hotline.core.clock import FixedClock  # noqa: E402
@@ -55,24 +54,6 @@ STATUSES = [
     ("returned", 1),
     ("merged", 2),
 ]
-
-
-def scratch_url(server: str) -> str:
-    """The scratch database on the given server, created empty."""
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {SCRATCH}"))
-    admin.dispose()
-    return make_url(server).set(database=SCRATCH).render_as_string(hide_password=False)
-
-
-def drop(server: str) -> None:
-    """Remove the scratch database."""
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)"))
-    admin.dispose()
 
 
 def fill(url: str, count: int) -> float:
@@ -244,9 +225,8 @@ def measure(url: str, rounds: int, data_dir: Path) -> list[tuple[str, str, str, 
                 answer = client.get(path)
                 times.append((time.perf_counter() - started) * 1000)
                 assert answer.status_code == 200, (path, answer.status_code)
-            times.sort()
-            p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
-            rows.append((kind, user, path, statistics.median(times), p95, len(answer.content)))
+            p50, p95 = p50_p95(times)
+            rows.append((kind, user, path, p50, p95, len(answer.content)))
     return rows
 
 
@@ -257,7 +237,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    url = scratch_url(args.database)
+    url = scratch_url(args.database, SCRATCH)
     try:
         upgrade(url)
         seconds = fill(url, args.tickets)
@@ -269,7 +249,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as directory:
             rows = measure(url, args.rounds, Path(directory))
     finally:
-        drop(args.database)
+        drop(args.database, SCRATCH)
     targets = {"list": 150, "ticket": 150, "dashboard": 300, "search": None}
     print(f"\n{'kind':<10} {'user':<11} {'page':<62} {'p50 ms':>7} {'p95 ms':>7}  target")
     for kind, user, path, p50, p95, _size in rows:

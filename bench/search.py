@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -28,9 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import create_engine, func, insert, or_, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, insert, or_, select, text  # noqa: E402
 
+from bench.scratch import drop, p50_p95, scratch_url  # noqa: E402
 from hotline.app import create_app  # noqa: E402
 from hotline.calls.models import Call, Recording  # noqa: E402
 from hotline.core.clock import FixedClock  # noqa: E402
@@ -94,24 +93,6 @@ KB_QUESTIONS = [
     "我想查一下我的工单进度",
 ]
 TICKET_WORDS = ["井盖", "停水", "路灯", "漏水", "噪音", "积水"]
-
-
-def scratch_url(server: str) -> str:
-    """The scratch database on the given server, created empty."""
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {SCRATCH}"))
-    admin.dispose()
-    return make_url(server).set(database=SCRATCH).render_as_string(hide_password=False)
-
-
-def drop(server: str) -> None:
-    """Remove the scratch database."""
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)"))
-    admin.dispose()
 
 
 def sentence(rng: random.Random) -> str:
@@ -234,12 +215,7 @@ def timed(
         answer = client.get(path, params=params, headers=headers)
         times.append((time.perf_counter() - started) * 1000)
         assert answer.status_code == 200, answer.text
-    times.sort()
-    return (
-        statistics.median(times),
-        times[max(0, round(0.95 * len(times)) - 1)],
-        len(answer.json()["items"]),
-    )
+    return (*p50_p95(times), len(answer.json()["items"]))
 
 
 def console_list(url: str, word: str, rounds: int) -> tuple[float, float, int]:
@@ -260,8 +236,7 @@ def console_list(url: str, word: str, rounds: int) -> tuple[float, float, int]:
             hits = len(page.items)
             times.append((time.perf_counter() - started) * 1000)
     engine.dispose()
-    times = sorted(times[1:])
-    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)], hits
+    return (*p50_p95(times[1:]), hits)
 
 
 def old_scan(url: str, word: str, rounds: int) -> tuple[float, float, int]:
@@ -282,8 +257,7 @@ def old_scan(url: str, word: str, rounds: int) -> tuple[float, float, int]:
             session.scalar(select(func.count()).select_from(query.subquery()))
             times.append((time.perf_counter() - started) * 1000)
     engine.dispose()
-    times = sorted(times[1:])
-    return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)], hits
+    return (*p50_p95(times[1:]), hits)
 
 
 def main() -> None:
@@ -294,7 +268,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    url = scratch_url(args.database)
+    url = scratch_url(args.database, SCRATCH)
     try:
         upgrade(url)
         started = time.perf_counter()
@@ -358,7 +332,7 @@ def main() -> None:
         for word in TICKET_WORDS[:2]:
             rows.append(("old scan", word, *old_scan(url, word, max(5, args.rounds // 4))))
     finally:
-        drop(args.database)
+        drop(args.database, SCRATCH)
     print(f"\n{'kind':<10} {'p50 ms':>8} {'p95 ms':>8} {'hits':>5}  {'target':<9} query")
     for kind, query, p50, p95, hits in rows:
         verdict = "—" if kind == "old scan" else ("ok" if p95 <= 100 else "over 100")

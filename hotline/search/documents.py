@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hotline.calls.models import Recording
@@ -120,8 +120,3 @@ def index_articles(*, session: Session, segmenter: Segmenter, article_ids: Itera
 def all_article_ids(*, session: Session) -> list[int]:
     """Every article, for a rebuild after new dictionary words."""
     return list(session.scalars(select(Article.id)))
-
-
-def drop_ticket_documents(*, session: Session) -> None:
-    """Empty the ticket index (a full rebuild follows)."""
-    session.execute(delete(TicketDocument))

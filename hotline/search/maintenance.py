@@ -1,4 +1,4 @@
-"""Bring the index up to date in bulk: tickets written before it existed, every article."""
+"""Bring the index up to date in bulk: tickets written before the index existed."""
 
 from __future__ import annotations
 
@@ -19,12 +19,3 @@ def index_missing(*, sessions: sessionmaker[Session]) -> int:
             segmenter = vocabulary.segmenter(session=session)
             documents.index_tickets(session=session, segmenter=segmenter, ticket_ids=ids)
             total += len(ids)
-
-
-def reindex_articles(*, session: Session) -> None:
-    """Rewrite every article document."""
-    documents.index_articles(
-        session=session,
-        segmenter=vocabulary.segmenter(session=session),
-        article_ids=documents.all_article_ids(session=session),
-    )
