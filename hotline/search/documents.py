@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from hotline.calls.models import Recording
 from hotline.kb.models import Article
 from hotline.search.models import ArticleDocument, TicketDocument
-from hotline.search.segment import Segmenter, joined
+from hotline.search.segment import Segmenter, index_grams, joined
 from hotline.tickets.models import Ticket
 from hotline.transcripts.models import Transcript
 
@@ -34,7 +34,7 @@ def _spoken(session: Session, call_ids: Sequence[int]) -> dict[int, list[str]]:
     return heard
 
 
-def index_tickets(*, session: Session, segmenter: Segmenter, ticket_ids: Iterable[int]) -> int:
+def index_tickets(*, session: Session, ticket_ids: Iterable[int]) -> int:
     """(Re)write the documents of these tickets; returns how many changed."""
     ids = sorted(set(ticket_ids))
     changed = 0
@@ -55,7 +55,7 @@ def index_tickets(*, session: Session, segmenter: Segmenter, ticket_ids: Iterabl
             document = existing.get(ticket_id)
             if document is not None and document.text == text:
                 continue
-            tokens = joined(segmenter.index_grams(text))
+            tokens = joined(index_grams(text))
             if document is None:
                 session.add(TicketDocument(ticket_id=ticket_id, text=text, tokens=tokens))
             else:

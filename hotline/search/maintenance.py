@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.core.database import unit_of_work
-from hotline.search import documents, vocabulary
+from hotline.search import documents
 
 
 def index_missing(*, sessions: sessionmaker[Session]) -> int:
@@ -16,6 +16,5 @@ def index_missing(*, sessions: sessionmaker[Session]) -> int:
             ids = documents.unindexed_tickets(session=session)
             if not ids:
                 return total
-            segmenter = vocabulary.segmenter(session=session)
-            documents.index_tickets(session=session, segmenter=segmenter, ticket_ids=ids)
+            documents.index_tickets(session=session, ticket_ids=ids)
             total += len(ids)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import rjieba
 
@@ -64,40 +64,47 @@ class Segmenter:
         pieces = self._jieba.cut_for_search(run) if search else self._jieba.cut(run)
         return [p for p in pieces if p.strip()]
 
-    def _tokens(
-        self, text: str, *, search: bool, hangul_bigrams: bool, han_bigrams: bool = False
-    ) -> list[str]:
-        tokens: list[str] = []
-        for match in _RUNS.finditer(text):
-            run = match.group()
-            if match.lastgroup == "han":
-                tokens.extend(_bigrams(run) if han_bigrams else self._han(run, search=search))
-            elif match.lastgroup == "hangul":
-                tokens.extend(_hangul(run) if hangul_bigrams else [run])
-            else:
-                tokens.append(_stem(run.lower()))
-        return [t for t in tokens if len(t) <= MAX_TOKEN]
+    def _words(self, run: str) -> list[str]:
+        return self._han(run, search=True)
+
+    def _precise(self, run: str) -> list[str]:
+        return self._han(run, search=False)
 
     def index_tokens(self, text: str | None) -> list[str]:
         """Every token a document is found by (search mode: long words and their parts)."""
         if not text:
             return []
-        return self._tokens(text, search=True, hangul_bigrams=True)
-
-    def index_grams(self, text: str | None) -> list[str]:
-        """Tokens for containment search: Chinese as character pairs, so a word is found
-        wherever it stands, however jieba would cut the sentence around it."""
-        if not text:
-            return []
-        return self._tokens(text, search=False, hangul_bigrams=True, han_bigrams=True)
+        return _tokens(text, han=self._words, hangul_bigrams=True)
 
     def query_tokens(self, text: str) -> list[str]:
         """Distinct meaningful tokens of a question, for ranked any-word search."""
-        return _meaningful(self._tokens(text, search=True, hangul_bigrams=True))
+        return _meaningful(_tokens(text, han=self._words, hangul_bigrams=True))
 
     def query_terms(self, text: str) -> list[str]:
         """Distinct words a person typed, each of which must match (precise mode)."""
-        return _meaningful(self._tokens(text, search=False, hangul_bigrams=False))
+        return _meaningful(_tokens(text, han=self._precise, hangul_bigrams=False))
+
+
+def _tokens(text: str, *, han: Callable[[str], list[str]], hangul_bigrams: bool) -> list[str]:
+    """Tokens by script: Han runs through `han`, Hangul words (and their pairs), Latin words."""
+    tokens: list[str] = []
+    for match in _RUNS.finditer(text):
+        run = match.group()
+        if match.lastgroup == "han":
+            tokens.extend(han(run))
+        elif match.lastgroup == "hangul":
+            tokens.extend(_hangul(run) if hangul_bigrams else [run])
+        else:
+            tokens.append(_stem(run.lower()))
+    return [t for t in tokens if len(t) <= MAX_TOKEN]
+
+
+def index_grams(text: str | None) -> list[str]:
+    """Tokens for containment search: Chinese as character pairs, so a word is found wherever it
+    stands, however jieba would cut the sentence around it (no dictionary needed)."""
+    if not text:
+        return []
+    return _tokens(text, han=_bigrams, hangul_bigrams=True)
 
 
 def _meaningful(tokens: list[str]) -> list[str]:

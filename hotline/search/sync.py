@@ -87,13 +87,14 @@ def flush_pending(session: Session) -> None:
         ]
         new = vocabulary.add_words(session=session, words=words, source="registry")
         new += vocabulary.add_words(session=session, words=keywords, source="kb")
-        segmenter = vocabulary.segmenter(session=session)
         live = [a for a in pending.articles if not inspect(a).deleted and a.id is not None]
         article_ids = documents.all_article_ids(session=session) if new else [a.id for a in live]
-        documents.index_articles(session=session, segmenter=segmenter, article_ids=article_ids)
+        if article_ids:  # ticket documents need no dictionary: no segmenter on a webhook's commit
+            segmenter = vocabulary.segmenter(session=session)
+            documents.index_articles(session=session, segmenter=segmenter, article_ids=article_ids)
         ticket_ids = {t.id for t in pending.tickets if t.id is not None}
         ticket_ids |= _tickets_of(session, pending.transcripts)
-        documents.index_tickets(session=session, segmenter=segmenter, ticket_ids=ticket_ids)
+        documents.index_tickets(session=session, ticket_ids=ticket_ids)
 
 
 def _before_commit(session: Session) -> None:
