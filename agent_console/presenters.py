@@ -50,6 +50,9 @@ def buttons(actor: Actor, ticket: Ticket) -> list[str]:
     return [a.value for a in possible if a in ACTION_VERBS and actor.may(ACTION_VERBS[a])]
 
 
+IN_PLACE = frozenset({"urgency", "intake_type", "extension", "hand_over"})  # no status move
+
+
 def _action_name(translate: Callable[..., str], action: str) -> str:
     name = translate("action." + action)
     return action if name == "action." + action else name
@@ -69,7 +72,9 @@ def timeline(
         TimelineItem(
             at=e.created_at,
             actor=e.actor,
-            title=f"{_action_name(translate, e.action)} → {translate('status.' + e.to_status)}",
+            title=_action_name(translate, e.action)
+            if e.action in IN_PLACE
+            else f"{_action_name(translate, e.action)} → {translate('status.' + e.to_status)}",
             body=reasons.describe(
                 reasons_json=e.reason_codes,
                 fallback=e.reason,

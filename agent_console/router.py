@@ -17,6 +17,7 @@ from agent_console.pages import (
     seat,
     signin,
     ticket,
+    ticket_limits,
     tickets,
 )
 
@@ -26,6 +27,7 @@ for module in (
     signin,
     tickets,
     ticket,
+    ticket_limits,
     media,
     intake,
     calls,

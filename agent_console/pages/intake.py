@@ -20,6 +20,7 @@ from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
 from hotline.tickets import phone_intake, queries
 from hotline.tickets.categories import Category
+from hotline.tickets.kinds import IntakeType
 from hotline.tickets.queries import TicketQuery
 from hotline.users.access import require
 from hotline.users.permissions import Verb
@@ -44,6 +45,7 @@ def _form_page(
         form=form,
         problem=problem,
         categories=[c.value for c in Category],
+        intake_types=[k.value for k in IntakeType],
         communities=grids.list_units(session=session, level=UnitLevel.COMMUNITY),
     )
 
@@ -68,6 +70,7 @@ def create(
     language: Annotated[str, Form()] = "zh-CN",
     community: Annotated[str, Form()] = "",
     answered: Annotated[str, Form()] = "",
+    intake_type: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
     """Create the ticket; answered questions close at once, others are triaged and routed."""
     with domain_errors():
@@ -79,6 +82,7 @@ def create(
         "language": language,
         "community": community,
         "answered": answered,
+        "intake_type": intake_type,
     }
     try:
         with session.begin_nested():
@@ -93,6 +97,7 @@ def create(
                 community=community or None,
                 summary=summary,
                 answered=answered == "1",
+                intake_type=intake_type or None,
             )
     except Conflict as error:
         return _form_page(request, session, viewer, form, problem=str(error), status_code=422)

@@ -21,6 +21,7 @@ from hotline.seats import service as seats
 from hotline.seats.states import PauseReason, SeatMove
 from hotline.telephony.port import TelephonyError, make_telephony
 from hotline.tickets.categories import Category
+from hotline.tickets.kinds import IntakeType
 from hotline.users.access import require
 from hotline.users.permissions import Verb
 
@@ -129,6 +130,7 @@ def _call_page(
         mine=found.offer.user_id == viewer.user.id,
         participants=conference.participants(session=session, entry_id=found.entry.id),
         categories=[c.value for c in Category],
+        intake_types=[k.value for k in IntakeType],
         communities=grids.list_units(session=session, level=UnitLevel.COMMUNITY),
         grid_units=grids.list_units(session=session, level=UnitLevel.GRID),
         form=form or {},
@@ -176,6 +178,7 @@ def call_ticket(
     urgent: Annotated[str, Form(max_length=1)] = "",
     answered: Annotated[str, Form(max_length=1)] = "",
     article: Annotated[str, Form(max_length=40)] = "",
+    intake_type: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
     """Dispatch the ticket (routed at once, transcript attached) or close it as answered."""
     state = request.app.state
@@ -187,6 +190,7 @@ def call_ticket(
         "urgent": urgent,
         "answered": answered,
         "article": article,
+        "intake_type": intake_type,
     }
     with domain_errors():  # a call this agent did not take: 404
         require(viewer.actor, Verb.CREATE)
@@ -208,6 +212,7 @@ def call_ticket(
                         urgent=urgent == "1",
                         answered=answered == "1",
                         article=article or None,
+                        intake_type=intake_type or None,
                     ),
                 )
         except Conflict as error:

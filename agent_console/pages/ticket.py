@@ -19,6 +19,7 @@ from agent_console.web import client_address, render
 from hotline.api.deps import SessionDep
 from hotline.audit import service as audit
 from hotline.calls.models import Recording
+from hotline.extensions import service as extension_service
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
 from hotline.photos import rules as photo_rules
@@ -30,6 +31,7 @@ from hotline.reasons.codes import from_json
 from hotline.surveys import service as surveys
 from hotline.tickets import desk
 from hotline.tickets.categories import Category
+from hotline.tickets.kinds import IntakeType, Urgency
 from hotline.tickets.models import Ticket, TicketNote
 from hotline.tickets.transitions import TicketAction
 from hotline.transcripts.queries import latest_by_call
@@ -38,7 +40,9 @@ from hotline.users.access import require, visible_ticket
 from hotline.users.permissions import Verb
 
 router = APIRouter()
-SAVED = frozenset({"triage", "note", "transcript", "merge"})  # ?done= values shown as "saved"
+SAVED = frozenset(
+    {"triage", "note", "transcript", "merge", "limits"}
+)  # ?done= values shown as "saved"
 
 
 def visible(session: Session, viewer: Viewer, reference: str) -> Ticket:
@@ -130,6 +134,9 @@ def ticket_page(
         ),
         categories=[c.value for c in Category],
         levels=[lv.value for lv in TriageLevel],
+        intake_types=[k.value for k in IntakeType],
+        urgencies=[u.value for u in Urgency],
+        extensions=extension_service.history(session=session, ticket_id=ticket.id),
         grids=grid_units,
         flash=flash,
         problem=problem,
@@ -140,7 +147,7 @@ def _back(ticket: Ticket, done: str) -> RedirectResponse:
     return RedirectResponse(f"/console/tickets/{ticket.reference}?done={done}", status_code=303)
 
 
-def _change(
+def change_ticket(
     request: Request,
     session: Session,
     viewer: Viewer,
@@ -236,7 +243,7 @@ def act(
                 photos=photos,
             )
 
-    return _change(request, session, viewer, ticket, change, done=chosen.value)
+    return change_ticket(request, session, viewer, ticket, change, done=chosen.value)
 
 
 @router.post("/tickets/{reference}/triage")
@@ -248,10 +255,13 @@ def retriage(
     category: Annotated[str, Form()],
     level: Annotated[str, Form()],
     grid: Annotated[str, Form()] = "",
+    intake_type: Annotated[str, Form()] = "",
+    urgency: Annotated[str, Form()] = "",
 ) -> Response:
-    """Set category, level and grid by hand; the ticket leaves the triage queue."""
+    """Set category, level, grid, intake type and time-limit class by hand; the ticket leaves
+    the triage queue."""
     ticket = visible(session, viewer, reference)
-    return _change(
+    return change_ticket(
         request,
         session,
         viewer,
@@ -259,11 +269,14 @@ def retriage(
         lambda: desk.retriage(
             session=session,
             clock=request.app.state.clock,
+            policy=request.app.state.policy,
             actor=viewer.actor,
             ticket=ticket,
             category=category,
             grid_code=grid or None,
             level=level,
+            intake_type=intake_type or None,
+            urgency=urgency or None,
         ),
         done="triage",
     )
@@ -279,7 +292,7 @@ def reassign(
 ) -> Response:
     """Give a dispatched ticket to another member of its team."""
     ticket = visible(session, viewer, reference)
-    return _change(
+    return change_ticket(
         request,
         session,
         viewer,

@@ -19,6 +19,7 @@ from hotline.api.deps import SessionDep
 from hotline.audit import service as audit
 from hotline.tickets import queries
 from hotline.tickets.categories import Category
+from hotline.tickets.kinds import IntakeType, Urgency
 from hotline.tickets.queries import INBOXES, TicketQuery
 from hotline.tickets.transitions import TicketStatus
 from hotline.triage.config import TriageLevel
@@ -27,7 +28,8 @@ from hotline.users.permissions import Verb
 
 router = APIRouter()
 FILTER_KEYS = frozenset(
-    ("q", "status", "category", "level", "unit", "language", "from", "to", "overdue")
+    ("q", "status", "category", "level", "intake_type", "urgency", "unit", "language", "from")
+    + ("to", "overdue")
     + ("sort", "per_page", "inbox")
 )
 
@@ -55,6 +57,8 @@ def query_from(request: Request) -> TicketQuery:
         "status": {s.value for s in TicketStatus},
         "category": {c.value for c in Category},
         "level": {lv.value for lv in TriageLevel},
+        "intake_type": {k.value for k in IntakeType},
+        "urgency": {u.value for u in Urgency},
         "language": {"zh-CN", "en", "ko"},
         "inbox": set(INBOXES),
         "sort": set(queries.SORTS),
@@ -67,6 +71,8 @@ def query_from(request: Request) -> TicketQuery:
         category=p.get("category") or None,
         unit=(p.get("unit") or "").strip() or None,
         level=p.get("level") or None,
+        intake_type=p.get("intake_type") or None,
+        urgency=p.get("urgency") or None,
         language=p.get("language") or None,
         overdue=p.get("overdue") == "1",
         created_from=_date(p.get("from")),
@@ -189,6 +195,8 @@ def ticket_list(request: Request, session: SessionDep, viewer: ViewerDep) -> HTM
         statuses=[s.value for s in TicketStatus],
         categories=[c.value for c in Category],
         levels=[lv.value for lv in TriageLevel],
+        intake_types=[k.value for k in IntakeType],
+        urgencies=[u.value for u in Urgency],
         page_query=filters,
         export_query=filters,
     )
@@ -213,6 +221,7 @@ def ticket_csv(request: Request, session: SessionDep, viewer: ViewerDep) -> Resp
     writer.writerow(
         ["reference", "status", "category", "level", "grid", "team", "caller", "language"]
         + ["created_at", "due_at", "escalation_level", "needs_review"]
+        + ["intake_type", "urgency", "responsible_unit", "returns"]
     )
     for ticket in found:
         writer.writerow(
@@ -229,6 +238,10 @@ def ticket_csv(request: Request, session: SessionDep, viewer: ViewerDep) -> Resp
                 local_time(request, ticket.due_at) if ticket.due_at else "",
                 ticket.escalation_level,
                 int(ticket.needs_review),
+                ticket.intake_type or "",
+                ticket.urgency or "",
+                ticket.responsible_unit.code if ticket.responsible_unit else "",
+                ticket.return_count,
             ]
         )
     audit.record(

@@ -7,6 +7,7 @@ def import_all_models() -> None:
     """Register all tables on Base.metadata."""
     import hotline.audit.models
     import hotline.calls.models
+    import hotline.extensions.models
     import hotline.grids.models
     import hotline.kb.models
     import hotline.notifications.models

@@ -23,6 +23,12 @@ NAMED = {
     "level": "level",
     "unit_level": "unit_level",
     "solved": "solved",
+    "intake_type": "intake_type",
+    "from_type": "intake_type",
+    "to_type": "intake_type",
+    "urgency": "urgency",
+    "from_class": "urgency",
+    "to_class": "urgency",
 }
 UNIT_KEYS = frozenset({"unit", "grid", "community", "town", "from_unit", "to_unit"})
 MEMBER_KEYS = frozenset({"member", "from_member", "to_member"})

@@ -11,9 +11,14 @@ from hotline.core.clock import Clock
 from hotline.grids import service as grids
 from hotline.grids.models import Member, OrgUnit, Role, UnitLevel
 from hotline.notifications import service as notifications
+from hotline.reasons.codes import Reason
+from hotline.routing.jurisdiction import Fallback
+from hotline.routing.jurisdiction import after_return as after_return_rule
 from hotline.routing.rules import Candidate, Route, RoutingInput, route
 from hotline.sla.policy import deadlines
+from hotline.tickets import classes
 from hotline.tickets import service as tickets
+from hotline.tickets.kinds import Urgency
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import TicketAction, TicketStatus
 from hotline.triage.config import TriageLevel
@@ -53,17 +58,23 @@ def candidates(
     return found, {m.code: m for m in members}
 
 
+def urgency_of(ticket: Ticket, policy: TriagePolicy) -> Urgency | None:
+    """The ticket's time-limit class, inferred from category and level (and its intake type
+    from the category) when none is set yet; None (no limits) for a simple case."""
+    if ticket.urgency is None:
+        level = TriageLevel(ticket.level or TriageLevel.GENERAL)
+        classes.set_level(ticket=ticket, config=policy.config, level=level, by=classes.INFERRED)
+    if ticket.intake_type is None:
+        classes.infer_intake_type(ticket=ticket, config=policy.config)
+    return Urgency(ticket.urgency) if ticket.urgency else None
+
+
 def assign(
     *, ticket: Ticket, unit: OrgUnit, member: Member | None, policy: TriagePolicy, now: datetime
 ) -> None:
     """Give the ticket to a team and member with deadlines counted afresh from `now`."""
-    due = deadlines(
-        config=policy.config,
-        calendar=policy.calendar,
-        category=ticket.category or "other",
-        level=TriageLevel(ticket.level or TriageLevel.GENERAL),
-        start=now,
-    )
+    urgency = urgency_of(ticket, policy)
+    due = deadlines(config=policy.config, calendar=policy.calendar, urgency=urgency, start=now)
     ticket.team = unit
     ticket.assignee = member
     ticket.response_due_at = due.response_due_at
@@ -112,18 +123,46 @@ def dispatch(
     unit = routed_grid if routed_grid and decided.unit == routed_grid.code else town
     assert unit is not None
     member = {**grid_members, **town_members}.get(decided.assignee or "")
-    assign(ticket=ticket, unit=unit, member=member, policy=policy, now=clock.now())
     ticket.first_team_id = ticket.first_team_id or unit.id
+    ticket.responsible_unit_id = ticket.responsible_unit_id or unit.id
+    _hand_to(
+        session=session,
+        clock=clock,
+        policy=policy,
+        ticket=ticket,
+        unit=unit,
+        member=member,
+        actor=actor,
+        why=(decided.rule, decided.reason),
+    )
+    return decided
+
+
+def _hand_to(
+    *,
+    session: Session,
+    clock: Clock,
+    policy: TriagePolicy,
+    ticket: Ticket,
+    unit: OrgUnit,
+    member: Member | None,
+    actor: str,
+    why: tuple[str, Reason],
+) -> None:
+    """Assign with fresh deadlines, write the dispatch event (rule, reason), tell the member."""
+    assign(ticket=ticket, unit=unit, member=member, policy=policy, now=clock.now())
     tickets.clear_review(ticket=ticket)
-    tickets.transition(
+    rule, reason = why
+    event = tickets.transition(
         session=session,
         clock=clock,
         ticket=ticket,
         action=TicketAction.DISPATCH,
         actor=actor,
-        reason=decided.reason,
-        rule=decided.rule,
+        reason=reason,
+        rule=rule,
     )
+    event.unit_id = unit.id
     if member is not None:
         notifications.notify_member(
             session=session,
@@ -133,4 +172,47 @@ def dispatch(
             kind="dispatch",
             timezone=policy.calendar.timezone,
         )
+
+
+def after_return(
+    *, session: Session, clock: Clock, policy: TriagePolicy, ticket: Ticket, actor: str
+) -> Fallback:
+    """After `max_returns` "not ours" returns the district takes the ticket (兜底); the first
+    receiving unit stays responsible until a supervisor hands it over."""
+    anchor = (
+        ticket.team
+        or ticket.grid
+        or (
+            grids.get_community_by_code(session=session, code=ticket.location_code)
+            if ticket.location_code
+            else None
+        )
+    )
+    district = (
+        grids.ancestor(session=session, unit=anchor, level=UnitLevel.DISTRICT) if anchor else None
+    )
+    if district is None and anchor is None:
+        only = grids.list_units(session=session, level=UnitLevel.DISTRICT)
+        district = only[0] if len(only) == 1 else None
+    staff, members = candidates(session=session, unit=district)
+    decided = after_return_rule(
+        returns=ticket.return_count,
+        max_returns=policy.max_returns,
+        district=district.code if district else None,
+        staff=staff,
+    )
+    if decided.unit is None or district is None:
+        if decided.rule != "returned-by-team":
+            tickets.flag_for_review(ticket=ticket, why=decided.reason)
+        return decided
+    _hand_to(
+        session=session,
+        clock=clock,
+        policy=policy,
+        ticket=ticket,
+        unit=district,
+        member=members.get(decided.assignee or ""),
+        actor=actor,
+        why=(decided.rule, decided.reason),
+    )
     return decided

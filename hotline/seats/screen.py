@@ -191,6 +191,7 @@ class TicketForm:
     urgent: bool = False
     answered: bool = False
     article: str | None = None  # the knowledge-base article the agent answered from
+    intake_type: str | None = None  # 咨询, 求助, 投诉, 建议, 举报, 表扬; else from the category
 
 
 def file_ticket(
@@ -225,4 +226,5 @@ def file_ticket(
         transcript=heard.as_text(),
         answered=form.answered,
         article=form.article or None,
+        intake_type=form.intake_type or None,
     )

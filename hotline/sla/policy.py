@@ -1,11 +1,13 @@
-"""Pure deadline rules: response and resolution due times for a category and triage level."""
+"""Pure deadline rules: a case's time-limit class and the response and completion due times."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from hotline.sla.calendar import WorkCalendar
+from hotline.tickets.categories import Category
+from hotline.tickets.kinds import Urgency
 from hotline.triage.config import CategoryConfig, TriageLevel
 
 
@@ -17,30 +19,24 @@ class Deadlines:
     resolution_due_at: datetime | None
 
 
-def deadlines(
-    *,
-    config: CategoryConfig,
-    calendar: WorkCalendar,
-    category: str,
-    level: TriageLevel,
-    start: datetime,
-) -> Deadlines:
-    """Deadlines counted from `start`: urgent response in clock hours, the rest in working time."""
-    if level is TriageLevel.SIMPLE:
-        return Deadlines(None, None)
+def urgency_for(config: CategoryConfig, category: str, level: TriageLevel) -> Urgency | None:
+    """The time-limit class a category and level give; None when the level sets no limit."""
     level_rule = config.levels[level]
-    category_rule = config.categories[category]  # type: ignore[index]
-    days = level_rule.resolution_working_days
-    if days is None:
-        days = config.kinds[category_rule.kind].resolution_working_days
-    response = None
-    if level_rule.response_hours is not None:
-        response = start + timedelta(hours=level_rule.response_hours)
-    elif level_rule.response_working_hours is not None:
-        response = calendar.add_working_time(
-            start, timedelta(hours=level_rule.response_working_hours)
-        )
-    return Deadlines(response, calendar.add_working_days(start, days))
+    if not level_rule.deadlines:
+        return None
+    if level_rule.urgency is not None:
+        return level_rule.urgency
+    return config.categories[Category(category)].urgency
+
+
+def deadlines(
+    *, config: CategoryConfig, calendar: WorkCalendar, urgency: Urgency | None, start: datetime
+) -> Deadlines:
+    """First-response and completion deadlines of a class, counted from `start`."""
+    if urgency is None:
+        return Deadlines(None, None)
+    rule = config.urgency[urgency]
+    return Deadlines(rule.response.due(start, calendar), rule.completion.due(start, calendar))
 
 
 def extend_for_pause(

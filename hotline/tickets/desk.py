@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TypeVar
+
 from sqlalchemy.orm import Session
 
 from hotline.core.clock import Clock
 from hotline.core.errors import Conflict, NotFound
+from hotline.extensions import service as extensions
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
 from hotline.notifications import service as notifications
+from hotline.reasons.codes import note as note_reason
 from hotline.reasons.codes import reason
 from hotline.routing import service as routing
+from hotline.routing.jurisdiction import return_refusal
+from hotline.sla.policy import deadlines
 from hotline.surveys.policy import SurveyPolicy
+from hotline.tickets import classes, workflow
 from hotline.tickets import service as tickets
-from hotline.tickets import workflow
 from hotline.tickets.categories import Category
+from hotline.tickets.kinds import IntakeType, Urgency
 from hotline.tickets.models import Ticket, TicketEvent, TicketNote
 from hotline.tickets.transitions import TicketAction, TicketStatus
 from hotline.transcripts.models import Transcript
@@ -23,6 +31,7 @@ from hotline.triage.policy import TriagePolicy
 from hotline.users.access import require
 from hotline.users.permissions import Actor, Verb
 
+_E = TypeVar("_E", bound=StrEnum)
 NOTE_VISIBILITY = ("internal", "resident")
 ACTION_VERBS = {
     TicketAction.DISPATCH: Verb.DISPATCH,
@@ -66,9 +75,20 @@ def perform(
     if action is TicketAction.RETURN:
         if note is None:
             raise Conflict("say why the ticket goes back to triage")
-        return tickets.return_to_triage(
+        refused = return_refusal(
+            returns=ticket.return_count,
+            max_returns=policy.max_returns,
+            at_district=ticket.team is not None and ticket.team.level == UnitLevel.DISTRICT,
+        )
+        if refused:
+            raise Conflict(refused)
+        event = tickets.return_to_triage(
             session=session, clock=clock, ticket=ticket, actor=actor.name, reason=note
         )
+        routing.after_return(
+            session=session, clock=clock, policy=policy, ticket=ticket, actor=actor.name
+        )
+        return event
     if action is TicketAction.RESOLVE:
         return workflow.resolve(
             session=session, clock=clock, policy=policy, ticket=ticket, actor=actor.name, note=note
@@ -97,14 +117,20 @@ def retriage(
     *,
     session: Session,
     clock: Clock,
+    policy: TriagePolicy,
     actor: Actor,
     ticket: Ticket,
     category: str,
     grid_code: str | None,
     level: str,
+    intake_type: str | None = None,
+    urgency: str | None = None,
 ) -> TicketEvent:
-    """A person sets category, grid and level; the ticket leaves the review queue."""
+    """A person sets category, grid and level (and, if they say, intake type and time-limit
+    class); the ticket leaves the review queue."""
     require(actor, Verb.TRIAGE)
+    chosen_type = _intake_type(intake_type) if intake_type else None
+    chosen_urgency = _urgency(urgency) if urgency else None
     if category not in {c.value for c in Category}:
         raise Conflict(f"unknown category {category!r}")
     try:
@@ -120,7 +146,13 @@ def retriage(
             raise NotFound(f"no grid {grid_code}")
     ticket.category = category
     ticket.category_confidence = 1.0
-    ticket.level = triage_level
+    classes.set_level(ticket=ticket, config=policy.config, level=triage_level, by=actor.name)
+    if chosen_urgency is not None:
+        classes.choose_urgency(ticket=ticket, urgency=chosen_urgency, by=actor.name)
+    if chosen_type is not None:
+        classes.choose_intake_type(ticket=ticket, intake_type=chosen_type, by=actor.name)
+    else:
+        classes.infer_intake_type(ticket=ticket, config=policy.config)
     ticket.grid = grid
     if grid is not None and grid.parent is not None:
         ticket.location_code = grid.parent.code
@@ -131,8 +163,96 @@ def retriage(
         ticket=ticket,
         action=TicketAction.TRIAGE,
         actor=actor.name,
-        reason=reason("desk.retriage", category=category, grid=grid_code, level=triage_level.value),
+        reason=reason(
+            "desk.retriage",
+            category=category,
+            grid=grid_code,
+            level=triage_level.value,
+            intake_type=ticket.intake_type,
+            urgency=ticket.urgency,
+        ),
         rule="manual-triage",
+    )
+
+
+def _choice(kind: type[_E], value: str, label: str) -> _E:
+    """The enum member named `value`, or Conflict listing what is accepted."""
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(member.value for member in kind)
+        raise Conflict(f"unknown {label} {value!r}: one of {known}") from None
+
+
+def _intake_type(value: str) -> IntakeType:
+    return _choice(IntakeType, value, "intake type")
+
+
+def _urgency(value: str) -> Urgency:
+    return _choice(Urgency, value, "time-limit class")
+
+
+def change_urgency(
+    *,
+    session: Session,
+    clock: Clock,
+    policy: TriagePolicy,
+    actor: Actor,
+    ticket: Ticket,
+    urgency: str,
+    note: str | None = None,
+) -> TicketEvent:
+    """A person changes the time-limit class; the deadlines are counted again from dispatch."""
+    require(actor, Verb.TRIAGE)
+    chosen = _urgency(urgency)
+    status = TicketStatus(ticket.status)
+    if status in (TicketStatus.MERGED, TicketStatus.CLOSED, TicketStatus.ANSWERED):
+        raise Conflict(f"the time limits of a {status.value} ticket no longer run")
+    before = ticket.urgency
+    if before == chosen.value:
+        raise Conflict(f"the ticket is already {chosen.value}")
+    classes.choose_urgency(ticket=ticket, urgency=chosen, by=actor.name)
+    if ticket.dispatched_at is not None:
+        due = deadlines(
+            config=policy.config,
+            calendar=policy.calendar,
+            urgency=chosen,
+            start=ticket.dispatched_at,
+        )
+        ticket.response_due_at = due.response_due_at
+        ticket.due_at = extensions.moved_deadline(session=session, ticket=ticket, due=due)
+    return tickets.record(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action="urgency",
+        actor=actor.name,
+        reason=[reason("desk.urgency", from_class=before, to_class=chosen.value)]
+        + ([note_reason(note)] if note and note.strip() else []),
+        rule="urgency-changed",
+    )
+
+
+def change_intake_type(
+    *, session: Session, clock: Clock, actor: Actor, ticket: Ticket, intake_type: str
+) -> TicketEvent:
+    """A person corrects the intake type (咨询, 求助, 投诉, 建议, 举报, 表扬)."""
+    require(actor, Verb.TRIAGE)
+    chosen = _intake_type(intake_type)
+    if ticket.status == TicketStatus.MERGED:
+        raise Conflict("a merged ticket lives on in the one it was merged into")
+    before = ticket.intake_type
+    if before == chosen.value:
+        raise Conflict(f"the ticket is already a {chosen.value}")
+    classes.choose_intake_type(ticket=ticket, intake_type=chosen, by=actor.name)
+    return tickets.record(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action="intake_type",
+        actor=actor.name,
+        reason=reason("desk.intake_type", from_type=before, to_type=chosen.value),
+        rule="intake-type-changed",
     )
 
 
@@ -225,3 +345,24 @@ def reassign(
         timezone=policy.calendar.timezone,
     )
     return event
+
+
+def hand_over(*, session: Session, clock: Clock, actor: Actor, ticket: Ticket) -> TicketEvent:
+    """A supervisor makes the unit now handling the ticket the responsible one (首接负责 ends)."""
+    require(actor, Verb.HAND_OVER)
+    if ticket.team is None:
+        raise Conflict("the ticket is with no unit yet")
+    if ticket.responsible_unit_id == ticket.team.id:
+        raise Conflict(f"{ticket.team.code} is already responsible for the ticket")
+    before = ticket.responsible_unit.code if ticket.responsible_unit else None
+    ticket.responsible_unit = ticket.team
+    return tickets.record(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action="hand_over",
+        actor=actor.name,
+        reason=reason("desk.handed_over", from_unit=before, to_unit=ticket.team.code),
+        rule="handed-over",
+        unit_id=ticket.team.id,
+    )

@@ -1,4 +1,4 @@
-"""The kinds of case a hotline takes (受理类型), as 12345 centres count them."""
+"""The kinds of case a hotline takes (受理类型) and their time-limit classes."""
 
 from __future__ import annotations
 
@@ -14,3 +14,12 @@ class IntakeType(StrEnum):
     SUGGESTION = "suggestion"  # 建议
     REPORT = "report"  # 举报
     PRAISE = "praise"  # 表扬
+
+
+class Urgency(StrEnum):
+    """Time-limit classes (办理时限): each has a first-response and a completion limit."""
+
+    EMERGENCY = "emergency"  # risk to life or property: feedback within 2 hours
+    UTILITIES = "utilities"  # water, power, gas, heating: within 24 hours
+    GENERAL = "general"  # within 7 days
+    COMPLEX = "complex"  # within 15 days

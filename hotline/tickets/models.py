@@ -34,6 +34,8 @@ class Ticket(Base):
     fallback: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_listening: Mapped[bool] = mapped_column(Boolean, default=False)
     listening_reason: Mapped[str | None] = mapped_column(Text)
+    intake_type: Mapped[str | None] = mapped_column(String(16), index=True)  # kinds.IntakeType
+    intake_type_by: Mapped[str | None] = mapped_column(String(64))  # "triage", or the person
     # Triage and routing
     level: Mapped[str | None] = mapped_column(String(16))
     category_confidence: Mapped[float | None] = mapped_column(Float)
@@ -45,6 +47,10 @@ class Ticket(Base):
     first_team_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    urgency: Mapped[str | None] = mapped_column(String(16))  # kinds.Urgency: the time limits
+    urgency_by: Mapped[str | None] = mapped_column(String(64))  # "triage", or the person
+    responsible_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))  # 首接负责
+    return_count: Mapped[int] = mapped_column(Integer, default=0)  # "not ours" returns
     response_due_at: Mapped[datetime | None] = timestamp(nullable=True)
     due_at: Mapped[datetime | None] = timestamp(nullable=True)
     paused_at: Mapped[datetime | None] = timestamp(nullable=True)
@@ -64,6 +70,7 @@ class Ticket(Base):
 
     grid: Mapped[OrgUnit | None] = relationship(foreign_keys=[grid_id])
     team: Mapped[OrgUnit | None] = relationship(foreign_keys=[team_id])
+    responsible_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[responsible_unit_id])
     assignee: Mapped[Member | None] = relationship()
     duplicate_of: Mapped[Ticket | None] = relationship(
         remote_side=[id], foreign_keys=[duplicate_of_id]
@@ -88,6 +95,7 @@ class TicketEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)  # English, for the API
     reason_codes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # hotline/reasons
     rule: Mapped[str | None] = mapped_column(String(64))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     created_at: Mapped[datetime] = timestamp()
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")

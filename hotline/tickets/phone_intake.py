@@ -15,9 +15,11 @@ from hotline.notifications import service as notifications
 from hotline.reasons import service as reasons
 from hotline.reasons.codes import Reason, reason
 from hotline.routing import service as routing
+from hotline.tickets import classes
 from hotline.tickets import service as tickets
 from hotline.tickets.categories import Category
 from hotline.tickets.desk import retriage
+from hotline.tickets.kinds import IntakeType
 from hotline.tickets.models import Ticket, TicketEvent, TicketNote
 from hotline.tickets.transitions import TicketAction, TicketStatus
 from hotline.triage import service as triage
@@ -39,9 +41,12 @@ def _typed_ticket(
     summary: str,
     why: Reason,
     call_id: int | None = None,
+    intake_type: str | None = None,
 ) -> Ticket:
     """Check an agent's form and open the ticket (received) with its first event."""
     require(actor, Verb.CREATE)
+    if intake_type and intake_type not in {t.value for t in IntakeType}:
+        raise Conflict(f"unknown intake type {intake_type!r}")
     if not is_e164(caller):
         raise Conflict("caller: an E.164 number such as +8613800000000")
     if category not in {c.value for c in Category}:
@@ -63,6 +68,8 @@ def _typed_ticket(
         caller=caller,
         language=language,
         summary=summary.strip()[:4000],
+        intake_type=intake_type or None,
+        intake_type_by=actor.name if intake_type else None,
         created_by=actor.name,
         created_at=now,
         updated_at=now,
@@ -89,7 +96,12 @@ def _published_article(*, session: Session, code: str) -> Article:
     return found
 
 
-def _answered(*, session: Session, clock: Clock, actor: Actor, ticket: Ticket) -> Ticket:
+def _answered(
+    *, session: Session, clock: Clock, policy: TriagePolicy, actor: Actor, ticket: Ticket
+) -> Ticket:
+    """A question settled on the call: answered, not dispatched, with no time limit."""
+    classes.infer_intake_type(ticket=ticket, config=policy.config)
+    ticket.level = TriageLevel.SIMPLE
     article = session.get(Article, ticket.kb_article_id) if ticket.kb_article_id else None
     tickets.transition(
         session=session,
@@ -117,9 +129,11 @@ def create_on_behalf(
     community: str | None,
     summary: str,
     answered: bool,
+    intake_type: str | None = None,
 ) -> Ticket:
     """A ticket typed by an agent with the caller on the line; answered ones close at once."""
     ticket = _typed_ticket(
+        intake_type=intake_type,
         session=session,
         clock=clock,
         actor=actor,
@@ -150,6 +164,7 @@ def create_from_call(
     transcript: str,
     answered: bool,
     article: str | None = None,
+    intake_type: str | None = None,
 ) -> Ticket:
     """The seat's form: the agent's category and place route the ticket at once, the live
     transcript goes with it; a question settled on the call closes as answered, linked to the
@@ -166,6 +181,7 @@ def create_from_call(
         summary=summary,
         why=reason("intake.seat", agent=actor.name),
         call_id=call.id,
+        intake_type=intake_type,
     )
     ticket.kb_article_id = linked.id if linked else None
     if transcript.strip():
@@ -202,7 +218,7 @@ def _settle(
     """Close an answered question; otherwise tell the caller, then route on the agent's place
     (grid, urgent) at once, or let the rules (and, if unsure, a person) decide."""
     if answered:
-        return _answered(session=session, clock=clock, actor=actor, ticket=ticket)
+        return _answered(session=session, clock=clock, policy=policy, actor=actor, ticket=ticket)
     notifications.notify_resident(
         session=session,
         clock=clock,
@@ -221,11 +237,13 @@ def _settle(
     retriage(
         session=session,
         clock=clock,
+        policy=policy,
         actor=actor,
         ticket=ticket,
         category=category,
         grid_code=grid or None,
         level=(TriageLevel.URGENT if urgent else rule.level).value,
+        intake_type=ticket.intake_type if classes.chosen_by_person(ticket.intake_type_by) else None,
     )
     routing.dispatch(session=session, clock=clock, policy=policy, ticket=ticket, actor=actor.name)
     return ticket

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from hotline.extensions.models import TicketExtension
+from hotline.extensions.rules import ExtensionStatus
 from hotline.grids.models import OrgUnit
 from hotline.search import engine
 from hotline.tickets.models import Ticket
@@ -40,7 +42,7 @@ OPEN = (
     TicketStatus.REOPENED,
     TicketStatus.RESOLVED,
 )
-INBOXES = ("review", "overdue", "due_today", "team", "reopened")
+INBOXES = ("review", "overdue", "due_today", "team", "reopened", "extensions")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class TicketQuery:
     category: str | None = None
     unit: str | None = None  # a grid, community or town code
     level: str | None = None
+    intake_type: str | None = None
+    urgency: str | None = None
     language: str | None = None
     overdue: bool = False
     created_from: date | None = None
@@ -96,6 +100,11 @@ def _inbox_clause(inbox: str, *, now: datetime, timezone: str) -> ColumnElement[
         return Ticket.status.in_(WORKING)
     if inbox == "reopened":
         return Ticket.status == TicketStatus.REOPENED
+    if inbox == "extensions":
+        waiting = select(TicketExtension.ticket_id).where(
+            TicketExtension.status == ExtensionStatus.PENDING
+        )
+        return Ticket.id.in_(waiting)
     raise ValueError(f"unknown inbox {inbox!r}")
 
 
@@ -114,6 +123,10 @@ def _filtered(
         stmt = stmt.where(Ticket.category == query.category)
     if query.level:
         stmt = stmt.where(Ticket.level == query.level)
+    if query.intake_type:
+        stmt = stmt.where(Ticket.intake_type == query.intake_type)
+    if query.urgency:
+        stmt = stmt.where(Ticket.urgency == query.urgency)
     if query.language:
         stmt = stmt.where(Ticket.language == query.language)
     if query.caller:
@@ -211,7 +224,11 @@ def iterate(
     stmt = _filtered(session=session, actor=actor, query=query, now=now, timezone=timezone)
     order = SORTS.get(query.sort, SORTS["newest"])
     return session.scalars(
-        stmt.options(selectinload(Ticket.grid), selectinload(Ticket.team))
+        stmt.options(
+            selectinload(Ticket.grid),
+            selectinload(Ticket.team),
+            selectinload(Ticket.responsible_unit),
+        )
         .order_by(*order)
         .limit(50_000)
     ).all()

@@ -10,6 +10,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.extensions import service as extension_service
+from hotline.grids.models import OrgUnit
 from hotline.kb.models import Article
 from hotline.reasons import service as reasons
 from hotline.reasons.codes import from_json
@@ -96,12 +98,35 @@ class TicketOut(BaseModel):
     transcript: TranscriptOut | None
     survey: SurveyOut | None
     kb_article: str | None = None  # code of the knowledge-base article it was answered from
+    intake_type: str | None = None  # kinds.IntakeType
+    urgency: str | None = None  # kinds.Urgency: the time-limit class
+    deadline_at: datetime | None = None  # completion deadline, moved by approved extensions
+    responsible_unit: str | None = None  # the first receiving unit until handed over (首接负责)
+    return_count: int = 0
+
+
+class ExtensionOut(BaseModel):
+    """A request for more time and its decision."""
+
+    days: int
+    note: str
+    status: str
+    unit: str | None
+    requested_by: str
+    requested_at: datetime
+    proposed_due_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    due_before: datetime | None
+    due_after: datetime | None
 
 
 class TicketDetail(TicketOut):
     """A ticket with its history."""
 
     events: list[EventOut]
+    extensions: list[ExtensionOut] = []
 
 
 class TicketPage(BaseModel):
@@ -137,6 +162,8 @@ RELATED = {
     "survey",
     "review_reasons",
     "kb_article",
+    "deadline_at",
+    "responsible_unit",
 }
 
 
@@ -174,6 +201,8 @@ def _fields(ticket: Ticket) -> dict[str, Any]:
     fields["assignee"] = ticket.assignee.code if ticket.assignee else None
     fields["duplicate_of"] = ticket.duplicate_of.reference if ticket.duplicate_of else None
     fields["review_reasons"] = _reasons(ticket.review_codes)
+    fields["deadline_at"] = ticket.due_at
+    fields["responsible_unit"] = ticket.responsible_unit.code if ticket.responsible_unit else None
     return fields
 
 
@@ -224,4 +253,33 @@ def ticket_detail(*, session: Session, ticket: Ticket) -> TicketDetail:
         survey=_survey(latest.get(ticket.id)),
         kb_article=_article_codes(session, [ticket]).get(ticket.kb_article_id or 0),
         events=events,
+        extensions=_extensions(session, ticket),
     )
+
+
+def _extensions(session: Session, ticket: Ticket) -> list[ExtensionOut]:
+    found = extension_service.history(session=session, ticket_id=ticket.id)
+    units = dict(
+        session.execute(
+            select(OrgUnit.id, OrgUnit.code).where(
+                OrgUnit.id.in_({e.unit_id for e in found if e.unit_id})
+            )
+        ).all()
+    )
+    return [
+        ExtensionOut(
+            days=e.days,
+            note=e.note,
+            status=e.status,
+            unit=units.get(e.unit_id) if e.unit_id else None,
+            requested_by=e.requested_by,
+            requested_at=e.requested_at,
+            proposed_due_at=e.proposed_due_at,
+            decided_by=e.decided_by,
+            decided_at=e.decided_at,
+            decision_note=e.decision_note,
+            due_before=e.due_before,
+            due_after=e.due_after,
+        )
+        for e in found
+    ]

@@ -163,6 +163,35 @@ def transition(
     return event
 
 
+def record(
+    *,
+    session: Session,
+    clock: Clock,
+    ticket: Ticket,
+    action: str,
+    actor: str,
+    reason: reasons.Why = None,
+    rule: str | None = None,
+    unit_id: int | None = None,
+) -> TicketEvent:
+    """Write an event that leaves the status as it is (a class change, an extension)."""
+    now = clock.now()
+    ticket.updated_at = now
+    event = TicketEvent(
+        action=action,
+        from_status=ticket.status,
+        to_status=ticket.status,
+        actor=actor,
+        rule=rule,
+        unit_id=unit_id,
+        created_at=now,
+        **reasons.columns(reason),
+    )
+    ticket.events.append(event)
+    session.flush()
+    return event
+
+
 def flag_for_review(*, ticket: Ticket, why: reasons.Why) -> None:
     """Send the ticket to the human triage queue, saying why in codes and in English."""
     text, codes = reasons.stored(why)
@@ -192,6 +221,8 @@ def list_tickets(
     phone: str | None = None,
     since: datetime | None = None,
     text: str | None = None,
+    intake_type: str | None = None,
+    urgency: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> Sequence[Ticket]:
@@ -202,6 +233,7 @@ def list_tickets(
         .options(
             selectinload(Ticket.grid),
             selectinload(Ticket.team),
+            selectinload(Ticket.responsible_unit),
             selectinload(Ticket.assignee),
             selectinload(Ticket.duplicate_of),
         )
@@ -211,6 +243,10 @@ def list_tickets(
         query = query.where(Ticket.status == status)
     if category:
         query = query.where(Ticket.category == category)
+    if intake_type:
+        query = query.where(Ticket.intake_type == intake_type)
+    if urgency:
+        query = query.where(Ticket.urgency == urgency)
     if phone:
         query = query.where(Ticket.caller == phone)
     if since:
@@ -257,7 +293,8 @@ def merge(
 def return_to_triage(
     *, session: Session, clock: Clock, ticket: Ticket, actor: str, reason: str
 ) -> TicketEvent:
-    """The team hands the ticket back with a reason; it goes to the human triage queue."""
+    """The team hands the ticket back with a reason ("not ours"); it goes to the human triage
+    queue and counts against the returning unit."""
     if not reason.strip():
         raise ValueError("a returned ticket needs a reason")
     event = transition(
@@ -269,6 +306,8 @@ def return_to_triage(
         reason=reason,
         rule="returned-by-team",
     )
+    event.unit_id = ticket.team_id
+    ticket.return_count = (ticket.return_count or 0) + 1
     ticket.assignee = None
     flag_for_review(
         ticket=ticket, why=[codes.reason("review.returned", actor=actor), codes.note(reason)]

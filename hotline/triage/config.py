@@ -1,15 +1,18 @@
-"""Load and check the category configuration (lexicons, levels, deadlines)."""
+"""Load and check the category configuration (lexicons, levels, time limits)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
+from hotline.sla.limits import Limit, parse_limit
 from hotline.tickets.categories import Category
+from hotline.tickets.kinds import IntakeType, Urgency
 
 DEFAULT_FILE = Path(__file__).with_name("categories.yaml")
 
@@ -27,24 +30,32 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class KindRule(_Strict):
-    """Limits for a kind of request."""
+def _limit(value: object) -> Limit:
+    return value if isinstance(value, Limit) else parse_limit(str(value))
 
-    resolution_working_days: float = Field(gt=0)
+
+LimitField = Annotated[Limit, BeforeValidator(_limit), PlainSerializer(str)]
+
+
+class UrgencyRule(_Strict):
+    """A time-limit class: first response (联系诉求人) and completion (办结反馈)."""
+
+    response: LimitField
+    completion: LimitField
 
 
 class LevelRule(_Strict):
-    """Deadlines a triage level sets (calendar hours for urgent response, else working time)."""
+    """What a triage level does to time limits: none at all, a fixed class, or the category's."""
 
-    response_hours: float | None = Field(default=None, gt=0)
-    response_working_hours: float | None = Field(default=None, gt=0)
-    resolution_working_days: float | None = Field(default=None, gt=0)
+    deadlines: bool = True
+    urgency: Urgency | None = None  # None: the category's own class
 
 
 class CategoryRule(_Strict):
-    """One category: its kind, default level and keywords per language."""
+    """One category: its intake type and time-limit class, default level, keywords."""
 
-    kind: str
+    intake_type: IntakeType
+    urgency: Urgency = Urgency.GENERAL
     level: TriageLevel = TriageLevel.GENERAL
     keywords: dict[str, list[str]] = Field(default_factory=dict)
     urgent_keywords: dict[str, list[str]] = Field(default_factory=dict)
@@ -53,7 +64,7 @@ class CategoryRule(_Strict):
 class CategoryConfig(_Strict):
     """The whole file."""
 
-    kinds: dict[str, KindRule]
+    urgency: dict[Urgency, UrgencyRule]
     levels: dict[TriageLevel, LevelRule]
     categories: dict[Category, CategoryRule]
 
@@ -62,9 +73,10 @@ class CategoryConfig(_Strict):
         missing = [c.value for c in Category if c not in self.categories]
         if missing:
             raise ValueError(f"categories missing from the configuration: {', '.join(missing)}")
-        unknown = {r.kind for r in self.categories.values()} - set(self.kinds)
-        if unknown:
-            raise ValueError(f"categories use undefined kinds: {', '.join(sorted(unknown))}")
+        classes = [u.value for u in Urgency if u not in self.urgency]
+        if classes:
+            missing_classes = ", ".join(classes)
+            raise ValueError(f"urgency classes missing from the configuration: {missing_classes}")
         absent = [level.value for level in TriageLevel if level not in self.levels]
         if absent:
             raise ValueError(f"levels missing from the configuration: {', '.join(absent)}")

@@ -13,11 +13,12 @@ from hotline.triage.config import CategoryConfig, default_config, load_config
 
 @dataclass(frozen=True)
 class TriagePolicy:
-    """Category configuration, working calendar and the duplicate window."""
+    """Category configuration, working calendar, duplicate window and the returns limit."""
 
     config: CategoryConfig
     calendar: WorkCalendar
     duplicate_window: timedelta = timedelta(hours=72)
+    max_returns: int = 2  # "not ours" returns before the district takes the case (兜底)
 
 
 def policy_from_settings(settings: Settings) -> TriagePolicy:
@@ -27,4 +28,5 @@ def policy_from_settings(settings: Settings) -> TriagePolicy:
         config=config,
         calendar=load_calendar(settings.timezone, settings.calendar_file),
         duplicate_window=timedelta(hours=settings.duplicate_window_hours),
+        max_returns=settings.max_returns,
     )

@@ -14,6 +14,7 @@ from hotline.grids import service as grids
 from hotline.grids.models import Household, OrgUnit, UnitLevel
 from hotline.reasons.codes import reason
 from hotline.routing import service as routing
+from hotline.tickets import classes
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import TicketAction, TicketStatus
@@ -83,7 +84,10 @@ def triage_ticket(
     decision = triage(policy.config, data)
     ticket.category = decision.category
     ticket.category_confidence = decision.confidence
-    ticket.level = decision.level
+    classes.set_level(
+        ticket=ticket, config=policy.config, level=decision.level, by=classes.INFERRED
+    )
+    classes.infer_intake_type(ticket=ticket, config=policy.config)
     ticket.location_code = decision.community
     grid = grids.get_unit_by_code(session=session, code=decision.grid) if decision.grid else None
     ticket.grid = grid  # the relationship, so code reading ticket.grid later sees it

@@ -33,6 +33,9 @@ class Verb(StrEnum):
     MANAGE_REGISTRY = "manage_registry"
     READ_KB = "read_kb"
     EDIT_KB = "edit_kb"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+    HAND_OVER = "hand_over"  # end first-receiver responsibility (首接负责)
 
 
 SYSTEM = "system"
@@ -41,10 +44,13 @@ _INTAKE = {V.VIEW, V.TRIAGE, V.CREATE, V.ANSWER, V.DISPATCH, V.MERGE, V.NOTE, V.
 PERMISSIONS: dict[str, frozenset[Verb]] = {
     UserRole.AGENT: frozenset(_INTAKE | {V.TAKE_CALLS, V.READ_KB}),
     UserRole.SUPERVISOR: frozenset(
-        _INTAKE | {V.CLOSE, V.REOPEN, V.REPORTS, V.TAKE_CALLS, V.MONITOR, V.READ_KB, V.EDIT_KB}
+        _INTAKE
+        | {V.CLOSE, V.REOPEN, V.REPORTS, V.TAKE_CALLS, V.MONITOR, V.READ_KB, V.EDIT_KB}
+        | {V.REQUEST_EXTENSION, V.DECIDE_EXTENSION, V.HAND_OVER}
     ),
     UserRole.GRID_WORKER: frozenset(
         {V.VIEW, V.ACCEPT, V.RETURN, V.RESOLVE, V.PAUSE, V.NOTE, V.EXPORT, V.LISTEN, V.READ_KB}
+        | {V.REQUEST_EXTENSION}
     ),
     UserRole.ADMIN: frozenset(
         {V.VIEW, V.EXPORT, V.REPORTS, V.MANAGE_USERS, V.MANAGE_REGISTRY, V.READ_KB, V.EDIT_KB}

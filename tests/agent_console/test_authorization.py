@@ -245,6 +245,27 @@ POSTS: list[tuple[str, dict[str, str], dict[str, int]]] = [
         ),
     ),
     (
+        "/console/tickets/{mine}/limits/extension",
+        {"days": "3", "note": "the part is on order"},
+        expected(
+            agent=403, supervisor=303, district=303, grid_worker=303, other_worker=404, admin=403
+        ),
+    ),
+    (
+        "/console/tickets/{mine}/limits/urgency",
+        {"urgency": "complex", "note": "needs two departments"},
+        expected(
+            agent=303, supervisor=303, district=303, grid_worker=403, other_worker=404, admin=403
+        ),
+    ),
+    (
+        "/console/tickets/{mine}/limits/hand-over",  # the first unit is still the one handling it
+        {},
+        expected(
+            agent=403, supervisor=409, district=409, grid_worker=403, other_worker=404, admin=403
+        ),
+    ),
+    (
         "/console/tickets/{mine}/reassign",
         {"member": "1101-01-02"},
         expected(

@@ -76,7 +76,7 @@ def test_a_reason_reads_in_the_viewers_language(why: Reason, language: str, text
 
 def test_missing_parameters_and_unknown_codes_still_read() -> None:
     assert render(reason("desk.retriage", category="other", level="general"), "en") == (
-        "set by hand to other, grid —, general"
+        "set by hand to other, grid —, general, —, — time limits"
     )
     assert render(Reason("future.code", {"n": 2}), "zh-CN") == "future.code (n=2)"
 

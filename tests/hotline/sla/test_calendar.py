@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hotline.sla.calendar import WorkCalendar
-from hotline.sla.policy import deadlines, extend_for_pause
-from hotline.triage.config import TriageLevel, default_config
+from hotline.sla.policy import extend_for_pause
 
 SH = ZoneInfo("Asia/Shanghai")
 # October 2026: National Day holiday Thu 1 – Wed 7; Sat 10 made a working day (example dates).
@@ -95,33 +94,6 @@ def test_pause_gives_back_the_working_time_spent_waiting() -> None:
         resumed_at=local(2026, 11, 17, 11, 0),  # two more the next morning
     )
     assert extended == local(2026, 11, 18, 14, 30)  # 10:00 + 3 h across lunch
-
-
-def test_deadlines_follow_kind_and_level() -> None:
-    config = default_config()
-    start = local(2026, 11, 16, 10, 0)
-    general = deadlines(
-        config=config, calendar=CAL, category="other", level=TriageLevel.GENERAL, start=start
-    )
-    assert general.response_due_at == local(2026, 11, 16, 15, 30)
-    assert general.resolution_due_at == local(2026, 11, 18, 10, 0)  # consultation: 2 days
-    complaint = deadlines(
-        config=config,
-        calendar=CAL,
-        category="noise_disputes",
-        level=TriageLevel.GENERAL,
-        start=start,
-    )
-    assert complaint.resolution_due_at == CAL.add_working_days(start, 15)
-    urgent = deadlines(
-        config=config, calendar=CAL, category="utilities", level=TriageLevel.URGENT, start=start
-    )
-    assert urgent.response_due_at == start + timedelta(hours=2)  # clock hours, even at night
-    assert urgent.resolution_due_at == local(2026, 11, 17, 10, 0)
-    simple = deadlines(
-        config=config, calendar=CAL, category="other", level=TriageLevel.SIMPLE, start=start
-    )
-    assert simple == type(simple)(None, None)
 
 
 def test_calendar_without_working_days_is_refused() -> None:

@@ -186,6 +186,6 @@ def test_similarity(a: str, b: str, high: bool) -> None:
 
 def test_configuration_errors_name_the_file(tmp_path: Path) -> None:
     path = tmp_path / "categories.yaml"
-    path.write_text("kinds: {}\nlevels: {}\ncategories: {}\n", encoding="utf-8")
+    path.write_text("urgency: {}\nlevels: {}\ncategories: {}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=f"(?s){path}: .*categories missing"):
         load_config(path)

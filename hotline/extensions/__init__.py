@@ -1,0 +1,1 @@
+"""Extensions of a ticket's deadline (延期): asked for by the team, decided by a supervisor."""
