@@ -11,7 +11,7 @@ from hotline.reasons.render import Names
 from hotline.tickets.desk import ACTION_VERBS
 from hotline.tickets.models import Ticket, TicketEvent, TicketNote
 from hotline.tickets.transitions import TicketStatus, allowed_actions
-from hotline.users.permissions import Actor, mask_phone
+from hotline.users.permissions import CONFIDENTIAL_MASK, Actor, mask_phone
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ def phone_for(actor: Actor, ticket: Ticket) -> tuple[str, bool]:
     """The caller's number as this actor may see it, and whether it is unmasked."""
     if not ticket.caller:
         return "—", False
+    if ticket.confidential:
+        return CONFIDENTIAL_MASK, False
     if actor.sees_phone(assignee_id=ticket.assignee_id):
         return ticket.caller, True
     return mask_phone(ticket.caller), False
@@ -45,12 +47,24 @@ def phones(actor: Actor, tickets: Sequence[Ticket]) -> tuple[dict[int, str], lis
 
 
 def buttons(actor: Actor, ticket: Ticket) -> list[str]:
-    """Lifecycle actions this actor may take on the ticket now."""
+    """Lifecycle actions this actor may take on the ticket now (none for an assisting unit)."""
+    if not leads(actor, ticket):
+        return []
     possible = allowed_actions(TicketStatus(ticket.status))
     return [a.value for a in possible if a in ACTION_VERBS and actor.may(ACTION_VERBS[a])]
 
 
-IN_PLACE = frozenset({"urgency", "intake_type", "extension", "hand_over"})  # no status move
+def leads(actor: Actor, ticket: Ticket) -> bool:
+    """Whether the actor sees the ticket as its lead (not only through an assisting task)."""
+    return actor.sees(
+        team_id=ticket.team_id, grid_id=ticket.grid_id, location_code=ticket.location_code
+    )
+
+
+IN_PLACE = frozenset(  # events that move no status
+    {"urgency", "intake_type", "extension", "hand_over", "assist"}
+    | {"confidential", "reveal", "hold", "retention"}
+)
 
 
 def _action_name(translate: Callable[..., str], action: str) -> str:

@@ -9,6 +9,7 @@ from rq import get_current_job
 
 from hotline.core.database import unit_of_work
 from hotline.notifications import service as notifications
+from hotline.retention import service as retention
 from hotline.routing import escalation
 from hotline.surveys import service as surveys
 from hotline.surveys.models import SurveyAttempt
@@ -112,6 +113,25 @@ def escalation_sweep() -> dict[str, Any]:
     with unit_of_work(ctx.sessions) as session:
         moved = escalation.sweep(session=session, clock=ctx.clock, policy=ctx.policy)
     return {"escalated": moved}
+
+
+def retention_sweep() -> dict[str, Any]:
+    """Delete audio past HOTLINE_RECORDING_RETENTION_DAYS here and at the carrier; repeatable."""
+    ctx = context.current()
+    with unit_of_work(ctx.sessions) as session:
+        report = retention.sweep(
+            session=session,
+            clock=ctx.clock,
+            days=ctx.settings.recording_retention_days,
+            recordings_dir=ctx.settings.recordings_dir,
+            delete_remote=ctx.telephony.delete_recording,
+        )
+    return {
+        "deleted": len(report.deleted),
+        "remote_deleted": len(report.remote_deleted),
+        "held": report.held,
+        "failed": len(report.failed),
+    }
 
 
 def survey_sweep() -> dict[str, Any]:

@@ -75,6 +75,8 @@ def relay_once(
 SWEEP_FUNCTION = "worker.jobs.escalation_sweep"
 SURVEY_SWEEP_FUNCTION = "worker.jobs.survey_sweep"
 SURVEY_SWEEP_SECONDS = 15.0
+RETENTION_SWEEP_FUNCTION = "worker.jobs.retention_sweep"
+RETENTION_SWEEP_SECONDS = 86_400.0  # daily
 
 
 def _enqueue_periodic(redis: Redis, function: str, name: str, interval: float, now: float) -> bool:
@@ -115,6 +117,17 @@ def enqueue_survey_sweep(*, redis: Redis, clock: Clock) -> bool:
     )
 
 
+def enqueue_retention_sweep(*, redis: Redis, clock: Clock) -> bool:
+    """Queue today's recording-retention sweep, once however many relays ask."""
+    return _enqueue_periodic(
+        redis,
+        RETENTION_SWEEP_FUNCTION,
+        "retention-sweep",
+        RETENTION_SWEEP_SECONDS,
+        clock.now().timestamp(),
+    )
+
+
 def start_scheduler(redis: Redis) -> RQScheduler:
     """RQ's scheduler (delayed jobs, retry back-off), run inside the relay's loop, not forked."""
     scheduler = RQScheduler(list(QUEUES), connection=redis)
@@ -147,6 +160,7 @@ def run_forever(
         scheduler_pass(scheduler)
         enqueue_sweep(redis=redis, clock=clock, settings=settings)
         enqueue_survey_sweep(redis=redis, clock=clock)
+        enqueue_retention_sweep(redis=redis, clock=clock)
         try:
             moved = relay_once(sessions=sessions, redis=redis, clock=clock, settings=settings)
         except Exception:  # keep relaying through database hiccups; the rows are still there

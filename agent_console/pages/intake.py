@@ -71,6 +71,7 @@ def create(
     community: Annotated[str, Form()] = "",
     answered: Annotated[str, Form()] = "",
     intake_type: Annotated[str, Form(max_length=16)] = "",
+    confidential: Annotated[str, Form(max_length=1)] = "",
 ) -> Response:
     """Create the ticket; answered questions close at once, others are triaged and routed."""
     with domain_errors():
@@ -83,6 +84,7 @@ def create(
         "community": community,
         "answered": answered,
         "intake_type": intake_type,
+        "confidential": confidential,
     }
     try:
         with session.begin_nested():
@@ -98,6 +100,7 @@ def create(
                 summary=summary,
                 answered=answered == "1",
                 intake_type=intake_type or None,
+                confidential=confidential == "1",
             )
     except Conflict as error:
         return _form_page(request, session, viewer, form, problem=str(error), status_code=422)

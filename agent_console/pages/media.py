@@ -30,6 +30,8 @@ def recording_audio(
     ticket = visible(session, viewer, reference)
     with domain_errors():
         require(viewer.actor, Verb.LISTEN)
+    if not viewer.actor.hears_caller(confidential=ticket.confidential):
+        raise PageError(403, "the caller asked for confidentiality: the units do not hear the call")
     recording = session.get(Recording, recording_id)
     if recording is None or recording.call_id != ticket.call_id or not recording.local_path:
         raise PageError(404, f"no recording {recording_id} on ticket {reference}")

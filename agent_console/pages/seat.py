@@ -179,6 +179,7 @@ def call_ticket(
     answered: Annotated[str, Form(max_length=1)] = "",
     article: Annotated[str, Form(max_length=40)] = "",
     intake_type: Annotated[str, Form(max_length=16)] = "",
+    confidential: Annotated[str, Form(max_length=1)] = "",
 ) -> Response:
     """Dispatch the ticket (routed at once, transcript attached) or close it as answered."""
     state = request.app.state
@@ -191,6 +192,7 @@ def call_ticket(
         "answered": answered,
         "article": article,
         "intake_type": intake_type,
+        "confidential": confidential,
     }
     with domain_errors():  # a call this agent did not take: 404
         require(viewer.actor, Verb.CREATE)
@@ -213,6 +215,7 @@ def call_ticket(
                         answered=answered == "1",
                         article=article or None,
                         intake_type=intake_type or None,
+                        confidential=confidential == "1",
                     ),
                 )
         except Conflict as error:

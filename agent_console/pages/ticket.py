@@ -7,21 +7,24 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from agent_console.auth import FormViewerDep, Viewer, ViewerDep
 from agent_console.errors import PageError, domain_errors
 from agent_console.i18n import translator
-from agent_console.presenters import buttons, phone_for, timeline
+from agent_console.presenters import buttons, leads, phone_for, timeline
 from agent_console.web import client_address, render
 from hotline.api.deps import SessionDep
+from hotline.assists import service as assists
+from hotline.assists.rules import OPEN as TASK_OPEN
 from hotline.audit import service as audit
 from hotline.calls.models import Recording
 from hotline.extensions import service as extension_service
 from hotline.grids import service as grids
 from hotline.grids.models import UnitLevel
+from hotline.hotspots import service as hotspots
 from hotline.photos import rules as photo_rules
 from hotline.photos import service as photo_service
 from hotline.photos.models import PhotoKind
@@ -59,10 +62,11 @@ def ticket_page(
     *,
     problem: str | None = None,
     status_code: int = 200,
+    revealed: bool = False,
 ) -> HTMLResponse:
     """Render the ticket page, writing the unmasked-number view to the audit log."""
     t = translator(viewer.language)
-    phone, visible = phone_for(viewer.actor, ticket)
+    phone, visible = (ticket.caller, True) if revealed else phone_for(viewer.actor, ticket)
     if visible and ticket.caller:
         audit.record(
             session=session,
@@ -75,7 +79,10 @@ def ticket_page(
     recordings = (
         session.scalars(
             select(Recording)
-            .where(Recording.call_id == ticket.call_id, Recording.local_path.is_not(None))
+            .where(
+                Recording.call_id == ticket.call_id,
+                or_(Recording.local_path.is_not(None), Recording.deleted_at.is_not(None)),
+            )
             .order_by(Recording.id)
         ).all()
         if ticket.call_id
@@ -113,6 +120,8 @@ def ticket_page(
         ticket=ticket,
         phone=phone,
         phone_visible=visible,
+        revealed=revealed,
+        voice_hidden=not viewer.actor.hears_caller(confidential=ticket.confidential),
         place=f"{community.code} {community.name_in(viewer.language)}" if community else None,
         recordings=recordings,
         transcript=transcript,
@@ -137,6 +146,13 @@ def ticket_page(
         intake_types=[k.value for k in IntakeType],
         urgencies=[u.value for u in Urgency],
         extensions=extension_service.history(session=session, ticket_id=ticket.id),
+        tasks=assists.tasks(session=session, ticket_id=ticket.id),
+        linked=hotspots.linked(session=session, case_id=ticket.id)
+        if ticket.channel == "proactive"
+        else [],
+        task_open=[status.value for status in TASK_OPEN],
+        leads=leads(viewer.actor, ticket),
+        units=grids.list_units(session=session) if viewer.actor.may(Verb.DISPATCH) else [],
         grids=grid_units,
         flash=flash,
         problem=problem,
@@ -378,3 +394,29 @@ def merge(
             reason=reason,
         )
     return _back(ticket, "merge")
+
+
+@router.post("/tickets/{reference}/reveal")
+def reveal(
+    reference: str,
+    request: Request,
+    session: SessionDep,
+    viewer: FormViewerDep,
+    why: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """A supervisor sees a confidential caller's number once, saying why (event and audit)."""
+    ticket = visible(session, viewer, reference)
+    try:
+        with domain_errors(), session.begin_nested():
+            desk.reveal_caller(
+                session=session,
+                clock=request.app.state.clock,
+                actor=viewer.actor,
+                ticket=ticket,
+                why=why,
+            )
+    except PageError as error:
+        if error.status_code != 409:
+            raise
+        return ticket_page(request, session, viewer, ticket, problem=error.message, status_code=409)
+    return ticket_page(request, session, viewer, ticket, revealed=True)

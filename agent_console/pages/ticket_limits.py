@@ -1,4 +1,5 @@
-"""The ticket page's case rules: time-limit class, intake type, extensions, hand-over."""
+"""The ticket page's case rules: time-limit class, intake type, extensions, hand-over,
+assisting units."""
 
 from __future__ import annotations
 
@@ -21,6 +22,13 @@ NAMES = {
     "approve": "approve_extension",
     "refuse": "refuse_extension",
     "hand-over": "hand_over",
+    "assist": "ask_assist",
+    "task-accept": "accept_task",
+    "task-report": "report_task",
+    "task-release": "release_task",
+    "confidential": "mark_confidential",
+    "hold": "hold_recordings",
+    "release-hold": "release_hold",
 }
 
 
@@ -35,16 +43,23 @@ def change(
     days: Annotated[int | None, Form(ge=1, le=3650)] = None,
     urgency: Annotated[str, Form(max_length=16)] = "",
     intake_type: Annotated[str, Form(max_length=16)] = "",
+    unit: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """Change the class or type, ask for or decide an extension, or hand responsibility over;
-    a refused move shows the ticket again with the reason (409)."""
+    """Change the class or type, ask for or decide an extension, hand responsibility over, or
+    ask, accept, report on or release an assisting task; a refused move shows the ticket again
+    with the reason (409)."""
     ticket = visible(session, viewer, reference)
     action = NAMES.get(what)
     if action is None:
         raise PageError(404, f"nothing called {what!r} to change on a ticket")
     state = request.app.state
     wanted = ActionRequest(
-        action=action, note=note, days=days, urgency=urgency, intake_type=intake_type
+        action=action,
+        note=note,
+        days=days,
+        urgency=urgency,
+        intake_type=intake_type,
+        unit=unit or None,
     )
     return change_ticket(
         request,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from hotline.api.deps import SessionDep, TokenDep
 from hotline.core.errors import Conflict, Forbidden, NotFound
 from hotline.seats import screen
+from hotline.tickets.kinds import IntakeType
 from hotline.tickets.schemas import TicketDetail, ticket_detail
 from hotline.users import service as users
 from hotline.users.access import actor_for
@@ -50,6 +51,8 @@ class SeatTicketIn(BaseModel):
     article: str | None = Field(
         None, max_length=40, description="code of the knowledge-base article answered from"
     )
+    intake_type: IntakeType | None = None
+    confidential: bool = Field(False, description="保密: hide the caller from every unit")
 
 
 @router.post("/calls/{call_sid}/ticket", response_model=TicketDetail, status_code=201)

@@ -86,11 +86,21 @@ class ActionIn(BaseModel):
         "set_urgency",
         "set_intake_type",
         "hand_over",
+        "ask_assist",
+        "accept_task",
+        "report_task",
+        "release_task",
+        "mark_confidential",
+        "hold_recordings",
+        "release_hold",
     ]
     note: str = Field("", max_length=4000)
     days: int | None = Field(None, ge=1, le=3650, description="request_extension: more days")
     urgency: Urgency | None = Field(None, description="set_urgency: the time-limit class")
     intake_type: IntakeType | None = Field(None, description="set_intake_type")
+    unit: str | None = Field(
+        None, max_length=20, description="ask_assist, release_task (and a task of that unit)"
+    )
 
 
 @router.post("/tickets/{reference}/actions", response_model=TicketDetail)
@@ -115,6 +125,7 @@ def act(
                     days=body.days,
                     urgency=body.urgency,
                     intake_type=body.intake_type,
+                    unit=body.unit,
                 ),
             )
     except NotFound as error:

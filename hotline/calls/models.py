@@ -84,5 +84,9 @@ class Recording(Base):
     download_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = timestamp()
     downloaded_at: Mapped[datetime | None] = timestamp(nullable=True)
+    # Retention: the audio is deleted after HOTLINE_RECORDING_RETENTION_DAYS; sha256 stays.
+    deleted_at: Mapped[datetime | None] = timestamp(nullable=True)
+    remote_deleted_at: Mapped[datetime | None] = timestamp(nullable=True)  # Twilio's copy
+    deletion_error: Mapped[str | None] = mapped_column(Text)
 
     call: Mapped[Call] = relationship(back_populates="recordings")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 def import_all_models() -> None:
     """Register all tables on Base.metadata."""
+    import hotline.assists.models
     import hotline.audit.models
     import hotline.calls.models
     import hotline.extensions.models
     import hotline.grids.models
+    import hotline.hotspots.models
     import hotline.kb.models
     import hotline.notifications.models
     import hotline.outbox.models

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     categories_file: Path | None = None
     duplicate_window_hours: float = 72.0
     max_returns: int = Field(2, ge=0, le=20)  # 0: never hand returned cases to the district
+    recording_retention_days: int = Field(180, ge=0)  # 0: keep recordings for ever
     escalation_interval_seconds: float = 60.0
     relay_interval_seconds: float = 0.5
     job_retry_seconds: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10, 60, 300])

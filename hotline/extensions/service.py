@@ -18,7 +18,7 @@ from hotline.sla.policy import Deadlines
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import TicketStatus
-from hotline.users.access import require
+from hotline.users.access import require, require_lead
 from hotline.users.permissions import Actor, Verb
 
 
@@ -76,6 +76,7 @@ def request(
 ) -> TicketExtension:
     """The handling team asks for `days` more calendar days, saying why; nothing moves yet."""
     require(actor, Verb.REQUEST_EXTENSION)
+    require_lead(actor, ticket)
     approved = session.scalar(
         select(func.count()).where(
             TicketExtension.ticket_id == ticket.id,

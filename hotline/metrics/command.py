@@ -13,7 +13,10 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from hotline.core.clock import SystemClock
 from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
-from hotline.core.settings import load_settings
+from hotline.core.settings import Settings, load_settings
+from hotline.hotspots import service as hotspots
+from hotline.hotspots.report import write_hotspots
+from hotline.hotspots.rules import PlaceLevel
 from hotline.kb.figures import kb_figures
 from hotline.kb.report import write_kb
 from hotline.metrics import seats
@@ -39,6 +42,11 @@ COLUMNS = (
     "solved_answers",
     "satisfied",
     "scored",
+    "on_time_rate",
+    "completed_on_time",
+    "completion_decided",
+    "extensions",
+    "returns",
 )
 
 
@@ -58,6 +66,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--kb",
         action="store_true",
         help="knowledge-base figures instead: calls settled at the seat, top articles, misses",
+    )
+    report.add_argument(
+        "--hotspots",
+        action="store_true",
+        help="hotspots instead: tickets by place and category, against the period before",
+    )
+    report.add_argument(
+        "--level",
+        choices=[level.value for level in PlaceLevel],
+        help="with --hotspots: only this kind of place (default: grid, community and landmark)",
     )
     report.add_argument(
         "--at",
@@ -100,6 +118,11 @@ def _row(group: str, row: TeamFigures, rank: str) -> list[str]:
         str(row.solved_answers),
         str(row.satisfied),
         str(row.scored),
+        _pct(row.on_time_rate),
+        str(row.completed_on_time),
+        str(row.completion_decided),
+        str(row.extensions),
+        str(row.returns),
     ]
 
 
@@ -130,17 +153,24 @@ def write_markdown(out: TextIO, title: str, group: str, rows: Sequence[TeamFigur
         f"({totals.solved}/{totals.solved_answers})\n"
         f"- satisfaction rate: {pct(totals.satisfaction_rate)} "
         f"({totals.satisfied}/{totals.scored})\n"
+        f"- on-time completion rate (按期办结率): {pct(totals.on_time_rate)} "
+        f"({totals.completed_on_time}/{totals.completion_decided})\n"
+        f"- extensions asked: {totals.extensions}; returned as not ours: {totals.returns}\n"
         f"- overdue now: {totals.overdue}\n\n"
     )
-    header = f"| {group} | volume | dispatched | response | resolution | satisfaction | overdue |\n"
-    rule = "|---|---:|---:|---:|---:|---:|---:|\n"
+    header = (
+        f"| {group} | volume | dispatched | response | resolution | satisfaction | on time "
+        "| overdue | extensions | returns |\n"
+    )
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
 
     def table(items: Sequence[TeamFigures]) -> None:
         out.write(header + rule)
         for r in items:
             out.write(
                 f"| {r.code} {r.name} | {r.volume} | {r.dispatched} | {pct(r.response_rate)} | "
-                f"{pct(r.resolution_rate)} | {pct(r.satisfaction_rate)} | {r.overdue} |\n"
+                f"{pct(r.resolution_rate)} | {pct(r.satisfaction_rate)} | {pct(r.on_time_rate)} | "
+                f"{r.overdue} | {r.extensions} | {r.returns} |\n"
             )
         out.write("\n")
 
@@ -157,6 +187,8 @@ def run(args: argparse.Namespace) -> int:
     """Print the report for the chosen period."""
     settings = load_settings()
     now = args.at or SystemClock().now()
+    if args.hotspots:
+        return _hotspots(args, settings, now)
     since, until = period_bounds(args.period, now, settings.timezone, args.previous)
     if not args.previous:
         until = until + metrics.UP_TO_NOW
@@ -188,4 +220,34 @@ def run(args: argparse.Namespace) -> int:
     else:
         title = f"12345 report {since:%Y-%m-%d} – {until:%Y-%m-%d %H:%M} ({settings.timezone})"
         write_markdown(sys.stdout, title, args.group, rows)
+    return 0
+
+
+def _hotspots(args: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """Print the hotspots of the week or month."""
+    if args.period not in hotspots.PERIODS:
+        print("error: --hotspots compares weeks or months: --period week|month", file=sys.stderr)
+        return 2
+    levels = [PlaceLevel(args.level)] if args.level else list(PlaceLevel)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with unit_of_work(make_sessionmaker(engine)) as session:
+            reports = [
+                hotspots.report(
+                    session=session,
+                    level=level,
+                    period=args.period,
+                    now=now,
+                    timezone=settings.timezone,
+                    previous=args.previous,
+                )
+                for level in levels
+            ]
+    except (OperationalError, ProgrammingError) as error:
+        reason = str(error.orig).splitlines()[0]
+        print(f"error: cannot read the database ({reason}); run `hotline init`", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    write_hotspots(sys.stdout, args.format, reports, settings.timezone)
     return 0

@@ -29,6 +29,10 @@ class TeamFigures:
     scored: int = 0  # surveys that gave a 1-5 score
     satisfied: int = 0
     volume: int = 0
+    completion_decided: int = 0  # dispatched in the period, completion deadline decided
+    completed_on_time: int = 0  # of those, resolved by the (extended) deadline
+    extensions: int = 0  # extension requests the unit made in the period
+    returns: int = 0  # "not ours" returns by the unit in the period
 
     def __add__(self, other: TeamFigures) -> TeamFigures:
         return TeamFigures(
@@ -41,6 +45,11 @@ class TeamFigures:
     def response_rate(self) -> float | None:
         """Accepted within the response deadline, of those whose deadline is decided."""
         return rate(self.responded_in_time, self.response_decided)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Resolved by the deadline (按期办结率), of those whose deadline is decided."""
+        return rate(self.completed_on_time, self.completion_decided)
 
     @property
     def resolution_rate(self) -> float | None:
@@ -63,6 +72,10 @@ COUNTS = (
     "scored",
     "satisfied",
     "volume",
+    "completion_decided",
+    "completed_on_time",
+    "extensions",
+    "returns",
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Call
+from hotline.extensions.models import TicketExtension
 from hotline.grids import service as grids
 from hotline.grids.models import OrgUnit, UnitLevel
 from hotline.kb.figures import KbFigures, kb_figures
@@ -18,8 +19,9 @@ from hotline.metrics.rules import NO_GROUP, NO_GROUP_NAME, TeamFigures, ranking
 from hotline.metrics.seats import SeatReport, seat_report
 from hotline.surveys.models import Survey, SurveyKind, SurveyStatus
 from hotline.surveys.rules import SATISFIED_SCORES
-from hotline.tickets.models import Ticket
+from hotline.tickets.models import Ticket, TicketEvent
 from hotline.tickets.queries import OPEN, WORKING
+from hotline.tickets.transitions import TicketAction
 from hotline.users.access import ticket_scope
 from hotline.users.permissions import SYSTEM_ACTOR, Actor
 
@@ -111,6 +113,12 @@ def figures(
         Ticket.accepted_at.is_not(None) | (Ticket.response_due_at < until),
     )
     in_time = and_(decided, Ticket.accepted_at <= Ticket.response_due_at)
+    completion = and_(
+        in_period,
+        Ticket.due_at.is_not(None),
+        Ticket.resolved_at.is_not(None) | (Ticket.due_at < until),
+    )
+    on_time = and_(completion, Ticket.resolved_at <= Ticket.due_at)
     tickets = select(
         judged,
         Ticket.category,
@@ -119,6 +127,8 @@ def figures(
         _count(in_time),
         _count(decided),
         _count(and_(Ticket.status.in_(WORKING), Ticket.due_at < now)),
+        _count(completion),
+        _count(on_time),
     ).group_by(judged, Ticket.category)
     done = and_(
         Survey.kind == SurveyKind.CLOSURE,
@@ -139,9 +149,26 @@ def figures(
         .where(done)
         .group_by(judged, Ticket.category)
     )
+    extensions = (
+        select(TicketExtension.unit_id, Ticket.category, func.count())
+        .join(Ticket, Ticket.id == TicketExtension.ticket_id)
+        .where(TicketExtension.requested_at >= since, TicketExtension.requested_at < until)
+        .group_by(TicketExtension.unit_id, Ticket.category)
+    )
+    returns = (
+        select(TicketEvent.unit_id, Ticket.category, func.count())
+        .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+        .where(
+            TicketEvent.action == TicketAction.RETURN,
+            TicketEvent.created_at >= since,
+            TicketEvent.created_at < until,
+        )
+        .group_by(TicketEvent.unit_id, Ticket.category)
+    )
     scope = ticket_scope(actor)
     if scope is not None:
         tickets, surveys = tickets.where(scope), surveys.where(scope)
+        extensions, returns = extensions.where(scope), returns.where(scope)
     units = _units(session)
     buckets: dict[str, TeamFigures] = {}
 
@@ -159,7 +186,7 @@ def figures(
         # Not dispatched yet, or handled above this level: still counted in the totals.
         return (unit.code, unit.name_zh) if unit else (NO_GROUP, NO_GROUP_NAME)
 
-    for unit_id, category, volume, dispatched, ok, dec, late in session.execute(tickets):
+    for unit_id, category, volume, dispatched, ok, dec, late, due, kept in session.execute(tickets):
         found = key(unit_id, category)
         counts = TeamFigures(
             *found,
@@ -168,6 +195,8 @@ def figures(
             int(dec or 0),
             int(late or 0),
             volume=int(volume or 0),
+            completion_decided=int(due or 0),
+            completed_on_time=int(kept or 0),
         )
         buckets[found[0]] = _merge(buckets.get(found[0]), counts)
     for unit_id, category, answered, solved, scored, satisfied in session.execute(surveys):
@@ -183,6 +212,14 @@ def figures(
             int(scored or 0),
             int(satisfied or 0),
         )
+        buckets[found[0]] = _merge(buckets.get(found[0]), counts)
+    for unit_id, category, count in session.execute(extensions):
+        found = key(unit_id, category)
+        counts = TeamFigures(*found, 0, 0, 0, 0, extensions=int(count or 0))
+        buckets[found[0]] = _merge(buckets.get(found[0]), counts)
+    for unit_id, category, count in session.execute(returns):
+        found = key(unit_id, category)
+        counts = TeamFigures(*found, 0, 0, 0, 0, returns=int(count or 0))
         buckets[found[0]] = _merge(buckets.get(found[0]), counts)
     nothing = TeamFigures(NO_GROUP, NO_GROUP_NAME, 0, 0, 0, 0)
     if buckets.get(NO_GROUP) == nothing:  # only old undispatched tickets: no row for them

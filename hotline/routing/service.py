@@ -93,6 +93,7 @@ def dispatch(
 ) -> Route:
     """Route by the rules; dispatch with deadlines, or leave the ticket for human triage."""
     grid = ticket.grid
+    classes.note_landmark(ticket=ticket, text=ticket.summary or "")
     community = (
         grids.get_community_by_code(session=session, code=ticket.location_code)
         if ticket.location_code

@@ -192,6 +192,7 @@ class TicketForm:
     answered: bool = False
     article: str | None = None  # the knowledge-base article the agent answered from
     intake_type: str | None = None  # 咨询, 求助, 投诉, 建议, 举报, 表扬; else from the category
+    confidential: bool = False  # the caller asks that the units not learn who they are (保密)
 
 
 def file_ticket(
@@ -227,4 +228,5 @@ def file_ticket(
         answered=form.answered,
         article=form.article or None,
         intake_type=form.intake_type or None,
+        confidential=form.confidential,
     )

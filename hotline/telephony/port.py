@@ -65,6 +65,10 @@ class Telephony(Protocol):
         """Call a resident; the call fetches `url` when answered; returns the call SID."""
         ...
 
+    def delete_recording(self, recording_sid: str) -> bool:
+        """Delete the carrier's copy; False if it had none (already deleted)."""
+        ...
+
 
 class _Recordings(AgentCalls):
     def __init__(self, settings: Settings) -> None:
@@ -98,6 +102,19 @@ class _Recordings(AgentCalls):
             max_bytes=self.settings.recording_max_bytes,
             timeout=self.settings.recording_timeout_seconds,
         )
+
+    def delete_recording(self, recording_sid: str) -> bool:
+        """recordings(sid).delete(); a 404 means Twilio holds no copy (any more)."""
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        try:
+            return bool(self.client().recordings(recording_sid).delete())
+        except TwilioRestException as error:
+            if error.status == 404:
+                return False
+            raise TelephonyError(f"Twilio refused to delete {recording_sid}: {error}") from error
+        except TwilioException as error:
+            raise TelephonyError(f"Twilio refused to delete {recording_sid}: {error}") from error
 
 
 class TwilioTelephony(_Recordings):
@@ -156,6 +173,12 @@ class SimulatorTelephony(_Recordings):
                 "(the demo and `hotline simulate-call` start one)"
             )
         return super().client()
+
+    def delete_recording(self, recording_sid: str) -> bool:
+        """The simulated carrier's copy, if one runs (without one there is no other copy)."""
+        if self.rest_base_url() is None:
+            return False
+        return super().delete_recording(recording_sid)
 
     @property
     def sms_log(self) -> Path:

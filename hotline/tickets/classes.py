@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hotline.hotspots.rules import landmark_in
 from hotline.sla.policy import urgency_for
 from hotline.tickets.categories import Category
 from hotline.tickets.kinds import IntakeType, Urgency
@@ -23,6 +24,12 @@ def infer_intake_type(*, ticket: Ticket, config: CategoryConfig) -> None:
     category = Category(ticket.category or Category.OTHER)
     ticket.intake_type = config.categories[category].intake_type.value
     ticket.intake_type_by = INFERRED
+
+
+def note_landmark(*, ticket: Ticket, text: str) -> None:
+    """Remember which of the grid's landmarks the case names (for hotspots), if not known."""
+    if ticket.landmark is None and ticket.grid is not None and text:
+        ticket.landmark = landmark_in(text, ticket.grid.landmarks or [])
 
 
 def set_level(*, ticket: Ticket, config: CategoryConfig, level: TriageLevel, by: str) -> None:

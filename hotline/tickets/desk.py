@@ -28,7 +28,7 @@ from hotline.tickets.transitions import TicketAction, TicketStatus
 from hotline.transcripts.models import Transcript
 from hotline.triage.config import TriageLevel
 from hotline.triage.policy import TriagePolicy
-from hotline.users.access import require
+from hotline.users.access import require, require_lead
 from hotline.users.permissions import Actor, Verb
 
 _E = TypeVar("_E", bound=StrEnum)
@@ -60,6 +60,7 @@ def perform(
     if verb is None:
         raise Conflict(f"{action.value} is not something a person does directly")
     require(actor, verb)
+    require_lead(actor, ticket)
     note = (note or "").strip() or None
     if action is TicketAction.DISPATCH:
         tickets.check_allowed(ticket, action)
@@ -253,6 +254,69 @@ def change_intake_type(
         actor=actor.name,
         reason=reason("desk.intake_type", from_type=before, to_type=chosen.value),
         rule="intake-type-changed",
+    )
+
+
+def mark_confidential(
+    *, session: Session, clock: Clock, actor: Actor, ticket: Ticket, note: str | None = None
+) -> TicketEvent:
+    """The caller asked that units not learn who they are (保密); it cannot be undone."""
+    require(actor, Verb.TRIAGE)
+    if ticket.confidential:
+        raise Conflict("the ticket is already confidential")
+    ticket.confidential = True
+    ticket.confidential_by = actor.name
+    return tickets.record(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action="confidential",
+        actor=actor.name,
+        reason=[reason("desk.confidential")]
+        + ([note_reason(note)] if note and note.strip() else []),
+        rule="confidential",
+    )
+
+
+def reveal_caller(
+    *, session: Session, clock: Clock, actor: Actor, ticket: Ticket, why: str
+) -> TicketEvent:
+    """A supervisor sees a confidential caller's number, saying why; the event is the audit."""
+    require(actor, Verb.REVEAL_IDENTITY)
+    if not ticket.confidential:
+        raise Conflict("the ticket is not confidential")
+    if not why.strip():
+        raise Conflict("say why the caller's identity is needed")
+    return tickets.record(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action="reveal",
+        actor=actor.name,
+        reason=[reason("desk.revealed"), note_reason(why.strip()[:500])],
+        rule="identity-revealed",
+    )
+
+
+def set_legal_hold(
+    *, session: Session, clock: Clock, actor: Actor, ticket: Ticket, hold: bool, note: str
+) -> TicketEvent:
+    """A supervisor keeps (or stops keeping) the ticket's recordings past the retention period."""
+    require(actor, Verb.HOLD)
+    if ticket.legal_hold == hold:
+        raise Conflict("the recordings are already on hold" if hold else "nothing is on hold")
+    if not note.strip():
+        raise Conflict("say why" if hold else "say why the hold ends")
+    ticket.legal_hold = hold
+    ticket.legal_hold_by = actor.name if hold else None
+    return tickets.record(
+        session=session,
+        clock=clock,
+        ticket=ticket,
+        action="hold",
+        actor=actor.name,
+        reason=[reason("desk.hold" if hold else "desk.hold_ended"), note_reason(note.strip())],
+        rule="legal-hold" if hold else "legal-hold-ended",
     )
 
 

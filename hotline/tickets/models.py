@@ -29,6 +29,7 @@ class Ticket(Base):
     channel: Mapped[str] = mapped_column(String(16), default="ivr")
     category: Mapped[str | None] = mapped_column(String(32), index=True)
     location_code: Mapped[str | None] = mapped_column(String(4))
+    landmark: Mapped[str | None] = mapped_column(String(100))  # a grid landmark the case names
     caller: Mapped[str] = mapped_column(String(32), default="", index=True)
     language: Mapped[str | None] = mapped_column(String(8))
     fallback: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -36,6 +37,10 @@ class Ticket(Base):
     listening_reason: Mapped[str | None] = mapped_column(Text)
     intake_type: Mapped[str | None] = mapped_column(String(16), index=True)  # kinds.IntakeType
     intake_type_by: Mapped[str | None] = mapped_column(String(64))  # "triage", or the person
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # 保密: identity hidden
+    confidential_by: Mapped[str | None] = mapped_column(String(64))
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)  # recordings are kept
+    legal_hold_by: Mapped[str | None] = mapped_column(String(64))
     # Triage and routing
     level: Mapped[str | None] = mapped_column(String(16))
     category_confidence: Mapped[float | None] = mapped_column(Float)

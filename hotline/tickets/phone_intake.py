@@ -42,8 +42,10 @@ def _typed_ticket(
     why: Reason,
     call_id: int | None = None,
     intake_type: str | None = None,
+    confidential: bool = False,
 ) -> Ticket:
-    """Check an agent's form and open the ticket (received) with its first event."""
+    """Check an agent's form and open the ticket (received) with its first event; a caller who
+    asks for confidentiality (保密) is never shown to the units."""
     require(actor, Verb.CREATE)
     if intake_type and intake_type not in {t.value for t in IntakeType}:
         raise Conflict(f"unknown intake type {intake_type!r}")
@@ -70,6 +72,8 @@ def _typed_ticket(
         summary=summary.strip()[:4000],
         intake_type=intake_type or None,
         intake_type_by=actor.name if intake_type else None,
+        confidential=confidential,
+        confidential_by=actor.name if confidential else None,
         created_by=actor.name,
         created_at=now,
         updated_at=now,
@@ -130,10 +134,12 @@ def create_on_behalf(
     summary: str,
     answered: bool,
     intake_type: str | None = None,
+    confidential: bool = False,
 ) -> Ticket:
     """A ticket typed by an agent with the caller on the line; answered ones close at once."""
     ticket = _typed_ticket(
         intake_type=intake_type,
+        confidential=confidential,
         session=session,
         clock=clock,
         actor=actor,
@@ -165,6 +171,7 @@ def create_from_call(
     answered: bool,
     article: str | None = None,
     intake_type: str | None = None,
+    confidential: bool = False,
 ) -> Ticket:
     """The seat's form: the agent's category and place route the ticket at once, the live
     transcript goes with it; a question settled on the call closes as answered, linked to the
@@ -182,6 +189,7 @@ def create_from_call(
         why=reason("intake.seat", agent=actor.name),
         call_id=call.id,
         intake_type=intake_type,
+        confidential=confidential,
     )
     ticket.kb_article_id = linked.id if linked else None
     if transcript.strip():

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, UnaryExpression, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from hotline.assists.models import TicketTask
+from hotline.assists.rules import OPEN as TASK_OPEN
 from hotline.extensions.models import TicketExtension
 from hotline.extensions.rules import ExtensionStatus
 from hotline.grids.models import OrgUnit
@@ -19,6 +21,7 @@ from hotline.search import engine
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import TicketStatus
 from hotline.users.access import subtree_ids, ticket_scope
+from hotline.users.models import UserRole
 from hotline.users.permissions import Actor
 
 PAGE_SIZES = (25, 50, 100)
@@ -42,7 +45,7 @@ OPEN = (
     TicketStatus.REOPENED,
     TicketStatus.RESOLVED,
 )
-INBOXES = ("review", "overdue", "due_today", "team", "reopened", "extensions")
+INBOXES = ("review", "overdue", "due_today", "team", "assisting", "reopened", "extensions")
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def _day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _inbox_clause(inbox: str, *, now: datetime, timezone: str) -> ColumnElement[bool]:
+def _inbox_clause(inbox: str, *, actor: Actor, now: datetime, timezone: str) -> ColumnElement[bool]:
     if inbox == "review":
         return and_(Ticket.needs_review.is_(True), Ticket.status.in_(OPEN))
     if inbox == "overdue":
@@ -97,7 +100,14 @@ def _inbox_clause(inbox: str, *, now: datetime, timezone: str) -> ColumnElement[
         _, end = _day_bounds(now.astimezone(ZoneInfo(timezone)).date(), timezone)
         return and_(Ticket.status.in_(WORKING), Ticket.due_at >= now, Ticket.due_at < end)
     if inbox == "team":
+        if actor.role == UserRole.GRID_WORKER and actor.scope is not None:
+            return and_(Ticket.status.in_(WORKING), Ticket.team_id.in_(actor.scope))
         return Ticket.status.in_(WORKING)
+    if inbox == "assisting":
+        tasks = select(TicketTask.ticket_id).where(TicketTask.status.in_(TASK_OPEN))
+        if actor.scope is not None:
+            tasks = tasks.where(TicketTask.unit_id.in_(actor.scope))
+        return Ticket.id.in_(tasks)
     if inbox == "reopened":
         return Ticket.status == TicketStatus.REOPENED
     if inbox == "extensions":
@@ -116,7 +126,7 @@ def _filtered(
     if scope is not None:
         stmt = stmt.where(scope)
     if query.inbox:
-        stmt = stmt.where(_inbox_clause(query.inbox, now=now, timezone=timezone))
+        stmt = stmt.where(_inbox_clause(query.inbox, actor=actor, now=now, timezone=timezone))
     if query.status:
         stmt = stmt.where(Ticket.status == query.status)
     if query.category:
@@ -131,6 +141,8 @@ def _filtered(
         stmt = stmt.where(Ticket.language == query.language)
     if query.caller:
         stmt = stmt.where(Ticket.caller == query.caller)
+        if not actor.finds_confidential_by_number():
+            stmt = stmt.where(Ticket.confidential.is_(False))
     if query.overdue:
         stmt = stmt.where(Ticket.status.in_(WORKING), Ticket.due_at < now)
     if query.unit:
@@ -149,7 +161,8 @@ def _filtered(
     if query.created_to:
         stmt = stmt.where(Ticket.created_at < _day_bounds(query.created_to, timezone)[1])
     if query.text:
-        stmt = stmt.where(text_clause(session, query.text.strip()))
+        by_number = actor.finds_confidential_by_number()
+        stmt = stmt.where(text_clause(session, query.text.strip(), by_number=by_number))
     return stmt
 
 
@@ -157,15 +170,17 @@ REFERENCE = re.compile(r"^\d{4}-\d{6}$")
 NUMBER = re.compile(r"^\+?[\d ]{4,}$")
 
 
-def text_clause(session: Session, text: str) -> ColumnElement[bool]:
-    """A full reference, part of a number, or words heard or written down (all must match)."""
+def text_clause(session: Session, text: str, *, by_number: bool = True) -> ColumnElement[bool]:
+    """A full reference, part of a number, or words heard or written down (all must match);
+    without `by_number`, a number never finds a confidential caller's tickets."""
     if REFERENCE.match(text):
         return Ticket.reference == text
     if NUMBER.match(text):
         digits = text.replace(" ", "")
-        return or_(
-            Ticket.caller.contains(digits, autoescape=True), Ticket.reference.contains(digits)
-        )
+        number = Ticket.caller.contains(digits, autoescape=True)
+        if not by_number:
+            number = and_(number, Ticket.confidential.is_(False))
+        return or_(number, Ticket.reference.contains(digits))
     found = engine.ticket_match(session=session, query=text)
     if found is None:  # only punctuation or words too common to mean anything
         return Ticket.summary.contains(text.strip(), autoescape=True)

@@ -10,6 +10,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.assists import service as assists
+from hotline.assists.models import TicketTask
 from hotline.extensions import service as extension_service
 from hotline.grids.models import OrgUnit
 from hotline.kb.models import Article
@@ -21,6 +23,7 @@ from hotline.surveys.models import Survey
 from hotline.tickets.models import Ticket
 from hotline.transcripts import queries as transcripts
 from hotline.transcripts.models import Transcript
+from hotline.users.permissions import CONFIDENTIAL_MASK
 
 
 class TranscriptOut(BaseModel):
@@ -69,6 +72,22 @@ class SurveyOut(BaseModel):
     reopened: bool
 
 
+class TaskOut(BaseModel):
+    """An assisting unit's task and where it stands."""
+
+    unit: str
+    status: str  # assists.rules.TaskStatus
+    request: str
+    member: str | None
+    asked_by: str
+    asked_at: datetime
+    accepted_at: datetime | None
+    reported_at: datetime | None
+    report: str | None
+    released_at: datetime | None
+    release_note: str | None
+
+
 class TicketOut(BaseModel):
     """A ticket as the API shows it."""
 
@@ -103,6 +122,9 @@ class TicketOut(BaseModel):
     deadline_at: datetime | None = None  # completion deadline, moved by approved extensions
     responsible_unit: str | None = None  # the first receiving unit until handed over (首接负责)
     return_count: int = 0
+    lead_unit: str | None = None  # the unit that leads the case (主办): the team handling it
+    assisting_units: list[TaskOut] = []  # units asked to help (协办), each with its own task
+    confidential: bool = False  # 保密: the caller's number is masked here and to every unit
 
 
 class ExtensionOut(BaseModel):
@@ -164,6 +186,8 @@ RELATED = {
     "kb_article",
     "deadline_at",
     "responsible_unit",
+    "lead_unit",
+    "assisting_units",
 }
 
 
@@ -203,7 +227,33 @@ def _fields(ticket: Ticket) -> dict[str, Any]:
     fields["review_reasons"] = _reasons(ticket.review_codes)
     fields["deadline_at"] = ticket.due_at
     fields["responsible_unit"] = ticket.responsible_unit.code if ticket.responsible_unit else None
+    fields["lead_unit"] = fields["team"]
+    if ticket.confidential and ticket.caller:
+        fields["caller"] = CONFIDENTIAL_MASK
     return fields
+
+
+def _task(task: TicketTask) -> TaskOut:
+    return TaskOut(
+        unit=task.unit.code,
+        status=task.status,
+        request=task.request,
+        member=task.member.code if task.member else None,
+        asked_by=task.asked_by,
+        asked_at=task.asked_at,
+        accepted_at=task.accepted_at,
+        reported_at=task.reported_at,
+        report=task.report,
+        released_at=task.released_at,
+        release_note=task.release_note,
+    )
+
+
+def _tasks(session: Session, ticket_ids: list[int]) -> dict[int, list[TaskOut]]:
+    found: dict[int, list[TaskOut]] = {}
+    for task in assists.tasks_of(session=session, ticket_ids=ticket_ids):
+        found.setdefault(task.ticket_id, []).append(_task(task))
+    return found
 
 
 def ticket_list(*, session: Session, tickets: Sequence[Ticket]) -> list[TicketOut]:
@@ -213,9 +263,11 @@ def ticket_list(*, session: Session, tickets: Sequence[Ticket]) -> list[TicketOu
     )
     latest = surveys.latest_for(session=session, ticket_ids=[t.id for t in tickets])
     articles = _article_codes(session, tickets)
+    tasks = _tasks(session, [t.id for t in tickets])
     return [
         TicketOut(
             **_fields(t),
+            assisting_units=tasks.get(t.id, []),
             transcript=_transcript(found.get(t.call_id) if t.call_id else None, words=False),
             survey=_survey(latest.get(t.id)),
             kb_article=articles.get(t.kb_article_id or 0),
@@ -249,6 +301,7 @@ def ticket_detail(*, session: Session, ticket: Ticket) -> TicketDetail:
     latest = surveys.latest_for(session=session, ticket_ids=[ticket.id])
     return TicketDetail(
         **_fields(ticket),
+        assisting_units=_tasks(session, [ticket.id]).get(ticket.id, []),
         transcript=_transcript(transcript, words=True),
         survey=_survey(latest.get(ticket.id)),
         kb_article=_article_codes(session, [ticket]).get(ticket.kb_article_id or 0),

@@ -247,12 +247,12 @@ def list_tickets(
         query = query.where(Ticket.intake_type == intake_type)
     if urgency:
         query = query.where(Ticket.urgency == urgency)
-    if phone:
-        query = query.where(Ticket.caller == phone)
+    if phone:  # integrations are units: a number never finds a confidential caller
+        query = query.where(Ticket.caller == phone, Ticket.confidential.is_(False))
     if since:
         query = query.where(Ticket.created_at >= since)
     if text and text.strip():
-        query = query.where(queries.text_clause(session, text.strip()))
+        query = query.where(queries.text_clause(session, text.strip(), by_number=False))
     return session.scalars(query.limit(limit).offset(offset)).all()
 
 

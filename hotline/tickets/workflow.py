@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from hotline.assists import service as assists
+from hotline.assists.rules import resolve_refusal
 from hotline.core.clock import Clock
+from hotline.core.errors import Conflict
 from hotline.grids import service as grids
 from hotline.notifications import service as notifications
 from hotline.reasons.codes import note, reason
@@ -66,7 +69,11 @@ def resolve(
     actor: str,
     note: str | None = None,
 ) -> TicketEvent:
-    """The team says it is done; the resident is told by SMS (unless withheld or opted out)."""
+    """The lead team says it is done (every assisting unit has reported or was released); the
+    resident is told by SMS (unless withheld or opted out)."""
+    refused = resolve_refusal(assists.open_units(session=session, ticket_id=ticket.id))
+    if refused:
+        raise Conflict(refused)
     event = tickets.transition(
         session=session,
         clock=clock,

@@ -91,6 +91,7 @@ def triage_ticket(
     ticket.location_code = decision.community
     grid = grids.get_unit_by_code(session=session, code=decision.grid) if decision.grid else None
     ticket.grid = grid  # the relationship, so code reading ticket.grid later sees it
+    classes.note_landmark(ticket=ticket, text=f"{data.transcript} {ticket.summary or ''}")
     if decision.needs_review:
         tickets.flag_for_review(ticket=ticket, why=decision.review_reasons)
     else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from hotline.core.errors import Forbidden, NotFound
+from hotline.assists.models import TicketTask
+from hotline.core.errors import Conflict, Forbidden, NotFound
 from hotline.grids.models import OrgUnit
 from hotline.tickets.models import Ticket
 from hotline.users.models import User, UserRole
@@ -57,11 +58,15 @@ def ticket_scope(actor: Actor) -> ColumnElement[bool] | None:
         return None
     if not actor.scope:
         return false()
+    assisted = Ticket.id.in_(
+        select(TicketTask.ticket_id).where(TicketTask.unit_id.in_(actor.scope))
+    )
     if actor.role == UserRole.GRID_WORKER:
-        return Ticket.team_id.in_(actor.scope)
+        return or_(Ticket.team_id.in_(actor.scope), assisted)
     placed: list[ColumnElement[bool]] = [
         Ticket.team_id.in_(actor.scope),
         Ticket.grid_id.in_(actor.scope),
+        assisted,
     ]
     if actor.places:
         placed.append(Ticket.location_code.in_(actor.places))
@@ -81,8 +86,29 @@ def require(actor: Actor, verb: Verb) -> None:
 def visible_ticket(*, session: Session, actor: Actor, reference: str) -> Ticket:
     """The ticket if it exists and the actor may see it; otherwise NotFound (never Forbidden)."""
     ticket = session.scalar(select(Ticket).where(Ticket.reference == reference))
-    if ticket is None or not actor.sees(
+    if ticket is None:
+        raise NotFound(f"no ticket {reference}")
+    if actor.sees(
+        team_id=ticket.team_id, grid_id=ticket.grid_id, location_code=ticket.location_code
+    ) or assists_on(session=session, actor=actor, ticket=ticket):
+        return ticket
+    raise NotFound(f"no ticket {reference}")
+
+
+def assists_on(*, session: Session, actor: Actor, ticket: Ticket) -> bool:
+    """Whether one of the actor's units has an assisting task on the ticket (协办)."""
+    if not actor.scope:
+        return False
+    query = select(TicketTask.id).where(
+        TicketTask.ticket_id == ticket.id, TicketTask.unit_id.in_(actor.scope)
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def require_lead(actor: Actor, ticket: Ticket) -> None:
+    """Conflict when the actor sees the ticket only as an assisting unit: the lead works it."""
+    if not actor.sees(
         team_id=ticket.team_id, grid_id=ticket.grid_id, location_code=ticket.location_code
     ):
-        raise NotFound(f"no ticket {reference}")
-    return ticket
+        lead = ticket.team.code if ticket.team else "the lead unit"
+        raise Conflict(f"your unit assists on this ticket; {lead} leads it: work your own task")

@@ -36,6 +36,9 @@ class Verb(StrEnum):
     REQUEST_EXTENSION = "request_extension"
     DECIDE_EXTENSION = "decide_extension"
     HAND_OVER = "hand_over"  # end first-receiver responsibility (首接负责)
+    RELEASE_ASSIST = "release_assist"  # let an assisting unit go without its report (协办)
+    REVEAL_IDENTITY = "reveal_identity"  # see a confidential caller's number (保密), audited
+    HOLD = "hold"  # keep a ticket's recordings past the retention period (legal hold)
 
 
 SYSTEM = "system"
@@ -46,7 +49,8 @@ PERMISSIONS: dict[str, frozenset[Verb]] = {
     UserRole.SUPERVISOR: frozenset(
         _INTAKE
         | {V.CLOSE, V.REOPEN, V.REPORTS, V.TAKE_CALLS, V.MONITOR, V.READ_KB, V.EDIT_KB}
-        | {V.REQUEST_EXTENSION, V.DECIDE_EXTENSION, V.HAND_OVER}
+        | {V.REQUEST_EXTENSION, V.DECIDE_EXTENSION, V.HAND_OVER, V.RELEASE_ASSIST}
+        | {V.REVEAL_IDENTITY, V.HOLD}
     ),
     UserRole.GRID_WORKER: frozenset(
         {V.VIEW, V.ACCEPT, V.RETURN, V.RESOLVE, V.PAUSE, V.NOTE, V.EXPORT, V.LISTEN, V.READ_KB}
@@ -56,8 +60,9 @@ PERMISSIONS: dict[str, frozenset[Verb]] = {
         {V.VIEW, V.EXPORT, V.REPORTS, V.MANAGE_USERS, V.MANAGE_REGISTRY, V.READ_KB, V.EDIT_KB}
     ),
     UserRole.KB_EDITOR: frozenset({V.READ_KB, V.EDIT_KB}),
-    # The bearer-token API acts for an integration with every ticket verb.
-    SYSTEM: frozenset(Verb) - {V.MANAGE_USERS, V.MANAGE_REGISTRY},
+    # The bearer-token API acts for an integration with every ticket verb; department systems
+    # are handling units, so it never learns who a confidential caller is.
+    SYSTEM: frozenset(Verb) - {V.MANAGE_USERS, V.MANAGE_REGISTRY, V.REVEAL_IDENTITY},
 }
 
 
@@ -94,13 +99,25 @@ class Actor:
         )
 
     def sees_phone(self, *, assignee_id: int | None) -> bool:
-        """Grid workers see callers' numbers only on tickets assigned to them."""
+        """Grid workers see callers' numbers only on tickets assigned to them (a confidential
+        caller's number nobody sees unless a supervisor reveals it)."""
         if self.role != UserRole.GRID_WORKER:
             return True
         return self.member_id is not None and assignee_id == self.member_id
 
+    def hears_caller(self, *, confidential: bool) -> bool:
+        """Whether the actor may play the caller's recorded voice: never a unit on a
+        confidential ticket."""
+        return not (confidential and self.role == UserRole.GRID_WORKER)
+
+    def finds_confidential_by_number(self) -> bool:
+        """Centre staff (agents, supervisors) see a caller's confidential tickets in the
+        caller's history; handling units and integrations never link them to a number."""
+        return self.role in (UserRole.AGENT, UserRole.SUPERVISOR)
+
 
 SYSTEM_ACTOR = Actor(name="api", role=SYSTEM)
+CONFIDENTIAL_MASK = "******"
 
 
 def mask_phone(number: str) -> str:

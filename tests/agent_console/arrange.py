@@ -9,21 +9,22 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.calls import service as calls
 from hotline.calls.models import DownloadStatus, Recording
 from hotline.core.clock import Clock
+from hotline.core.settings import Settings
 from hotline.grids import service as grids
 from hotline.routing import service as routing
 from hotline.tickets import service as tickets
 from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import TicketAction
 from hotline.transcripts.models import Transcript, TranscriptStatus
-from hotline.triage.policy import TriagePolicy
+from hotline.triage.policy import TriagePolicy, policy_from_settings
 from hotline.users import service as users
 from hotline.users.models import User, UserRole
-from tests.conftest import FIXTURES
+from tests.conftest import API_TOKEN, FIXTURES
 
 PASSWORD = "correct horse battery"
 ROLES = ("agent", "supervisor", "grid_worker", "admin")
@@ -137,6 +138,29 @@ def triage(
     if not review:
         routing.dispatch(session=session, clock=clock, policy=policy, ticket=ticket)
     return ticket
+
+
+def dispatched(sessions: sessionmaker[Session], clock: Clock, settings: Settings) -> str:
+    """A committed ticket from a call in 1101, dispatched to grid 1101-01; its reference."""
+    with sessions.begin() as session:
+        ticket = triage(
+            session,
+            clock,
+            policy_from_settings(settings),
+            intake(session, clock, 1),
+            grid="1101-01",
+        )
+        return ticket.reference
+
+
+def api_action(client: TestClient, reference: str, **body: object) -> tuple[int, Any]:
+    """POST an action to the API as the integration; the status and the JSON answer."""
+    answer = client.post(
+        f"/api/v1/tickets/{reference}/actions",
+        json=body,
+        headers={"Authorization": f"Bearer {API_TOKEN}"},
+    )
+    return answer.status_code, answer.json()
 
 
 @dataclass

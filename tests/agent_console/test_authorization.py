@@ -266,6 +266,34 @@ POSTS: list[tuple[str, dict[str, str], dict[str, int]]] = [
         ),
     ),
     (
+        "/console/tickets/{mine}/limits/assist",
+        {"unit": "1201-01", "note": "close the valve upstream"},
+        expected(
+            agent=303, supervisor=303, district=303, grid_worker=403, other_worker=404, admin=403
+        ),
+    ),
+    (
+        "/console/tickets/{mine}/limits/hold",
+        {"note": "court order"},
+        expected(
+            agent=403, supervisor=303, district=303, grid_worker=403, other_worker=404, admin=403
+        ),
+    ),
+    (
+        "/console/tickets/{mine}/reveal",  # not confidential: nothing to reveal
+        {"why": "the police asked"},
+        expected(
+            agent=403, supervisor=409, district=409, grid_worker=403, other_worker=404, admin=403
+        ),
+    ),
+    (
+        "/console/hotspots/case",
+        {"level": "community", "place": "1101", "category": "utilities"},
+        expected(
+            agent=403, supervisor=303, district=303, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
         "/console/tickets/{mine}/reassign",
         {"member": "1101-01-02"},
         expected(

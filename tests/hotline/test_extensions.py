@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,8 +21,7 @@ from hotline.extensions.rules import (
 )
 from hotline.tickets import service as tickets
 from hotline.tickets.transitions import TicketStatus
-from hotline.triage.policy import policy_from_settings
-from tests.agent_console.arrange import intake, triage
+from tests.agent_console.arrange import api_action, dispatched, intake
 from tests.conftest import API_TOKEN
 
 AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
@@ -73,37 +71,24 @@ def test_how_a_request_is_decided(
             decide(current, move)
 
 
-def _dispatched(sessions: sessionmaker[Session], clock: FixedClock, settings: Settings) -> str:
-    with sessions.begin() as s:
-        ticket = triage(
-            s, clock, policy_from_settings(settings), intake(s, clock, 1), grid="1101-01"
-        )
-        return ticket.reference
-
-
-def _act(client: TestClient, reference: str, **body: object) -> tuple[int, Any]:
-    answer = client.post(f"/api/v1/tickets/{reference}/actions", json=body, headers=AUTH)
-    return answer.status_code, answer.json()
-
-
 def test_the_deadline_moves_only_when_a_supervisor_approves(
     client: TestClient, sessions: sessionmaker[Session], clock: FixedClock, settings: Settings
 ) -> None:
-    reference = _dispatched(sessions, clock, settings)
+    reference = dispatched(sessions, clock, settings)
     before = client.get(f"/api/v1/tickets/{reference}", headers=AUTH).json()
     assert before["urgency"] == "utilities" and before["deadline_at"] is not None
-    status, body = _act(
+    status, body = api_action(
         client, reference, action="request_extension", days=3, note="the pipe part is on order"
     )
     assert status == 200, body
     assert body["deadline_at"] == before["deadline_at"]  # asking moves nothing
     assert [e["status"] for e in body["extensions"]] == ["pending"]
-    status, body = _act(client, reference, action="request_extension", days=2, note="again")
+    status, body = api_action(client, reference, action="request_extension", days=2, note="again")
     assert (status, body["detail"]) == (
         409,
         "an extension request is already waiting for a decision",
     )
-    status, body = _act(client, reference, action="approve_extension")
+    status, body = api_action(client, reference, action="approve_extension")
     assert status == 200, body
     with sessions() as s:
         ticket = tickets.get_by_reference_or_raise(session=s, reference=reference)
@@ -115,19 +100,21 @@ def test_the_deadline_moves_only_when_a_supervisor_approves(
         rules = [e.rule for e in ticket.events if e.action == "extension"]
         assert rules == ["extension-requested", "extension-approved"]
     assert body["deadline_at"] != before["deadline_at"]
-    status, body = _act(client, reference, action="approve_extension")
+    status, body = api_action(client, reference, action="approve_extension")
     assert (status, body["detail"]) == (409, "no extension request is waiting for a decision")
 
 
 def test_a_refusal_needs_a_reason_and_keeps_the_deadline(
     client: TestClient, sessions: sessionmaker[Session], clock: FixedClock, settings: Settings
 ) -> None:
-    reference = _dispatched(sessions, clock, settings)
+    reference = dispatched(sessions, clock, settings)
     deadline = client.get(f"/api/v1/tickets/{reference}", headers=AUTH).json()["deadline_at"]
-    assert _act(client, reference, action="request_extension", days=5, note="busy")[0] == 200
-    status, body = _act(client, reference, action="refuse_extension")
+    assert api_action(client, reference, action="request_extension", days=5, note="busy")[0] == 200
+    status, body = api_action(client, reference, action="refuse_extension")
     assert (status, body["detail"]) == (409, "say why the extension is refused")
-    status, body = _act(client, reference, action="refuse_extension", note="two days is enough")
+    status, body = api_action(
+        client, reference, action="refuse_extension", note="two days is enough"
+    )
     assert status == 200, body
     assert body["deadline_at"] == deadline
     events = [e for e in body["events"] if e["action"] == "extension"]
@@ -151,12 +138,12 @@ def test_bad_requests_are_409s_that_change_nothing(
     body: dict[str, object],
     detail: str,
 ) -> None:
-    reference = _dispatched(sessions, clock, settings)
-    status, answer = _act(client, reference, action="request_extension", **body)
+    reference = dispatched(sessions, clock, settings)
+    status, answer = api_action(client, reference, action="request_extension", **body)
     assert (status, answer["detail"]) == (409, detail)
     with sessions() as s:
         assert s.scalars(select(TicketExtension)).all() == []
-    assert _act(client, reference, action="request_extension", days=0, note="x")[0] == 422
+    assert api_action(client, reference, action="request_extension", days=0, note="x")[0] == 422
 
 
 def test_a_received_ticket_cannot_be_extended(
@@ -164,6 +151,6 @@ def test_a_received_ticket_cannot_be_extended(
 ) -> None:
     with sessions.begin() as s:
         reference = intake(s, clock, 1).reference
-    status, body = _act(client, reference, action="request_extension", days=3, note="x")
+    status, body = api_action(client, reference, action="request_extension", days=3, note="x")
     assert status == 409
     assert "only a ticket being worked on can be extended" in str(body["detail"])
