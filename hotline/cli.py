@@ -15,6 +15,7 @@ from hotline.core.settings import ConfigurationError, load_settings
 from hotline.grids import command as grids_command
 from hotline.kb import command as kb_command
 from hotline.metrics import command as report_command
+from hotline.retention import command as retention_command
 from hotline.users import command as users_command
 
 COMMAND_PLUGINS = "hotline.commands"
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     kb_command.register(commands)
     users_command.register(commands)
     report_command.register(commands)
+    retention_command.register(commands)
     for plugin in sorted(entry_points(group=COMMAND_PLUGINS), key=lambda e: e.name):
         plugin.load()(commands)
     return parser

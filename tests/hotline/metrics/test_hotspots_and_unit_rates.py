@@ -10,6 +10,7 @@ import sys
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,10 +26,11 @@ from hotline.tickets.models import Ticket, TicketCounter, TicketEvent
 from hotline.triage.policy import policy_from_settings
 from hotline.users.models import UserRole
 from hotline.users.permissions import Actor
-from tests.conftest import Backend
+from tests.conftest import API_TOKEN, Backend
 from tests.hotline.metrics.test_rates import MONDAY, NOW, H, ticket
 
 ZONE = "Asia/Shanghai"
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
 DAY = MONDAY + 10 * H  # Monday 10:00 this week
 LAST_WEEK = MONDAY - 72 * H  # Friday of the week before
 
@@ -215,3 +217,21 @@ def test_each_unit_gets_its_on_time_rate_extensions_and_returns(
     assert by_code["1101-01"].on_time_rate == pytest.approx(1 / 3)
     assert metrics.total(rows).on_time_rate == pytest.approx(2 / 4)
     assert timedelta(0) < NOW - MONDAY
+
+
+def test_the_api_gives_hotspots_and_unit_figures(client: TestClient, spots: None) -> None:
+    answer = client.get(
+        "/api/v1/metrics/hotspots", params={"period": "week", "level": "grid"}, headers=AUTH
+    )
+    assert answer.status_code == 200, answer.text
+    items = [
+        (i["place"], i["category"], i["count"], i["previous"], i["change"])
+        for i in answer.json()["items"]
+    ]
+    assert items == EXPECTED[PlaceLevel.GRID]
+    bad = client.get("/api/v1/metrics/hotspots", params={"level": "street"}, headers=AUTH)
+    assert bad.status_code == 422
+    units = client.get("/api/v1/metrics/units", params={"period": "week"}, headers=AUTH).json()
+    mine = next(i for i in units["items"] if i["code"] == "1101-01")
+    assert (mine["dispatched"], mine["extensions"], mine["returns"]) == (4, 0, 0)  # 1-4
+    assert "on_time_rate" in mine and units["totals"]["volume"] == 5  # created: 1-5

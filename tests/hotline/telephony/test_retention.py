@@ -4,6 +4,9 @@ a ticket's audio, and a second sweep changes nothing."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,6 +27,7 @@ from hotline.telephony.port import TelephonyError, TwilioTelephony
 from hotline.tickets.models import Ticket
 from hotline.transcripts.models import Transcript
 from tests.agent_console.arrange import intake
+from tests.conftest import Backend
 from tests.hotline.telephony.conftest import SID, TOKEN, Emulator
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -195,3 +199,25 @@ def test_a_failed_twilio_delete_is_tried_again_next_time(
     with sessions() as s:
         row = s.scalars(select(Recording).where(Recording.recording_sid == f"RE{1:032d}")).one()
         assert row.remote_deleted_at is not None and row.deletion_error is None
+
+
+def test_the_retention_command_sweeps_now(
+    backend: Backend, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    audio = tmp_path / "recordings"
+    audio.mkdir()
+    with sessions.begin() as s:
+        intake(s, FixedClock(datetime(2025, 1, 1, tzinfo=UTC)), 1, audio_dir=audio)
+    env = {
+        **os.environ,
+        "HOTLINE_DATABASE_URL": backend.database_url,
+        "HOTLINE_RECORDING_RETENTION_DAYS": "30",
+        "HOTLINE_RECORDINGS_DIR": str(audio),
+        "HOTLINE_DATA_DIR": str(tmp_path / "data"),
+    }
+    run = [sys.executable, "-m", "hotline.cli", "retention"]
+    done = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "deleted 1," in done.stdout and list(audio.iterdir()) == []
+    again = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60)
+    assert "deleted 0," in again.stdout
