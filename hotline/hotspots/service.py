@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -42,12 +43,20 @@ class HotspotReport:
     rows: list[Hotspot]
 
 
-def _place(level: PlaceLevel) -> ColumnElement[str | None]:
+def _place(level: PlaceLevel) -> ColumnElement[Any]:
+    """What tickets are grouped by: the grid's id (named afterwards), the community, the
+    landmark."""
     if level is PlaceLevel.GRID:
-        return select(OrgUnit.code).where(OrgUnit.id == Ticket.grid_id).scalar_subquery()
+        return Ticket.grid_id.expression
     if level is PlaceLevel.COMMUNITY:
         return Ticket.location_code.expression
     return Ticket.landmark.expression
+
+
+def _grid_codes(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(OrgUnit.id, OrgUnit.code).where(OrgUnit.id.in_(ids))).all())
 
 
 def _counts(
@@ -67,11 +76,11 @@ def _counts(
     scope = ticket_scope(actor)
     if scope is not None:
         query = query.where(scope)
-    return {
-        (str(p), str(c or Category.OTHER.value)): int(n)
-        for p, c, n in session.execute(query)
-        if p is not None
-    }
+    rows = [(p, c, n) for p, c, n in session.execute(query) if p is not None]
+    if level is PlaceLevel.GRID:
+        codes = _grid_codes(session, {int(p) for p, _, _ in rows})
+        rows = [(codes[int(p)], c, n) for p, c, n in rows if int(p) in codes]
+    return {(str(p), str(c or Category.OTHER.value)): int(n) for p, c, n in rows}
 
 
 def _names(session: Session, level: PlaceLevel, places: set[str]) -> dict[str, str]:
@@ -123,8 +132,12 @@ def tickets_of(
     actor: Actor,
 ) -> Sequence[Ticket]:
     """The tickets behind one hotspot."""
+    wanted: ColumnElement[bool] = _place(level) == place
+    if level is PlaceLevel.GRID:
+        grid = select(OrgUnit.id).where(OrgUnit.code == place).scalar_subquery()
+        wanted = Ticket.grid_id == grid
     query = select(Ticket).where(
-        _place(level) == place,
+        wanted,
         Ticket.category == category,
         Ticket.created_at >= since,
         Ticket.created_at < until,
