@@ -37,13 +37,19 @@ def pending(*, session: Session, ticket_id: int) -> TicketExtension | None:
     return session.scalar(query)
 
 
-def approved_days(*, session: Session, ticket_id: int) -> int:
-    """Days granted so far."""
-    query = select(func.coalesce(func.sum(TicketExtension.days), 0)).where(
+def _approved(session: Session, ticket_id: int) -> tuple[int, int]:
+    """How many requests were granted, and their days together."""
+    query = select(func.count(), func.coalesce(func.sum(TicketExtension.days), 0)).where(
         TicketExtension.ticket_id == ticket_id,
         TicketExtension.status == ExtensionStatus.APPROVED,
     )
-    return int(session.scalar(query) or 0)
+    count, days = session.execute(query).one()
+    return int(count or 0), int(days or 0)
+
+
+def approved_days(*, session: Session, ticket_id: int) -> int:
+    """Days granted so far."""
+    return _approved(session, ticket_id)[1]
 
 
 def moved_deadline(*, session: Session, ticket: Ticket, due: Deadlines) -> datetime | None:
@@ -77,18 +83,13 @@ def request(
     """The handling team asks for `days` more calendar days, saying why; nothing moves yet."""
     require(actor, Verb.REQUEST_EXTENSION)
     require_lead(actor, ticket)
-    approved = session.scalar(
-        select(func.count()).where(
-            TicketExtension.ticket_id == ticket.id,
-            TicketExtension.status == ExtensionStatus.APPROVED,
-        )
-    )
+    approved, _ = _approved(session, ticket.id)
     problem = refusal(
         RequestCheck(
             ticket_status=TicketStatus(ticket.status),
             has_deadline=ticket.due_at is not None,
             pending=pending(session=session, ticket_id=ticket.id) is not None,
-            approved=int(approved or 0),
+            approved=approved,
             days=days,
             note=note_text,
         )
