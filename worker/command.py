@@ -19,20 +19,11 @@ from hotline.core.settings import load_settings
 from worker import acd, context
 from worker.queues import QUEUES, queue
 from worker.relay import relay_once, run_forever
+from worker.rq_worker import HotlineWorker
 
 log = logging.getLogger(__name__)
 MAX_BURST_PASSES = 50
-
-
-class StartupSafeWorker(Worker):
-    """An RQ worker that honours a SIGTERM which arrived before RQ installed its handlers."""
-
-    stop_before_start = False
-
-    def _install_signal_handlers(self) -> None:
-        super()._install_signal_handlers()
-        if self.stop_before_start:
-            self._stop_requested = True
+MAINTENANCE_SECONDS = 30  # RQ's registry clean-up; the relays requeue abandoned jobs sooner
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -75,7 +66,7 @@ def run_worker(args: argparse.Namespace) -> int:
         # Until RQ installs its own handlers, note the request instead of raising mid-start-up.
         nonlocal stop_requested
         stop_requested = True
-        StartupSafeWorker.stop_before_start = True
+        HotlineWorker.stop_before_start = True
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
@@ -101,7 +92,12 @@ def run_worker(args: argparse.Namespace) -> int:
         relay = spawn([sys.executable, "-m", "hotline.cli", "relay"], env=env)
         distributor = spawn([sys.executable, "-m", "hotline.cli", "acd"], env=env)
         try:
-            worker = StartupSafeWorker(list(QUEUES), connection=redis)
+            worker = HotlineWorker(
+                list(QUEUES),
+                connection=redis,
+                job_monitoring_interval=settings.job_heartbeat_seconds,
+                maintenance_interval=MAINTENANCE_SECONDS,
+            )
             if not stop_requested:
                 # RQ's scheduler runs in the relay process: forking it here raced with SIGTERM.
                 worker.work()

@@ -19,6 +19,7 @@ from hotline.telephony.port import TelephonyError
 from hotline.transcripts import service as transcripts
 from transcription.result import Transcription
 from worker import context
+from worker.failure_points import reach
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def transcribe_recording(recording_id: int) -> dict[str, Any]:
             error = f"download failed after retries: {failure}"
         except RecordingRejected as failure:
             error = f"download refused: {failure}"
+        reach("transcribe:fetched")
         with unit_of_work(ctx.sessions) as session:
             transcripts.save_download(
                 session=session,
@@ -61,11 +63,13 @@ def transcribe_recording(recording_id: int) -> dict[str, Any]:
                 fetched=fetched,
                 error=error,
             )
+        reach("transcribe:downloaded")
 
     if path is None:
         result = Transcription.failed(work.language, error or "recording unavailable")
     else:
         result = ctx.speech.transcribe(path, work.language)
+    reach("transcribe:decoded")
     with unit_of_work(ctx.sessions) as session:
         transcripts.save_transcript(
             session=session,
@@ -74,6 +78,7 @@ def transcribe_recording(recording_id: int) -> dict[str, Any]:
             recording_id=recording_id,
             result=result,
         )
+    reach("transcribe:saved")
     return {
         "recording_id": recording_id,
         "status": result.status,

@@ -17,7 +17,10 @@ from hotline.core.database import unit_of_work
 from hotline.core.settings import Settings
 from hotline.outbox import service as outbox
 from hotline.outbox.models import OutboxMessage
+from worker import lost_jobs
+from worker.failure_points import reach
 from worker.queues import JOB_TIMEOUT_SECONDS, QUEUES, queue, retry_policy
+from worker.recovery import recover_abandoned
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -55,6 +58,7 @@ def relay_once(
             failure = (message.id, str(error))
             break
         done.append(message.id)
+    reach("relay:enqueued")
     if done or failure:
         with unit_of_work(sessions) as session:
             for message_id in done:
@@ -146,6 +150,23 @@ def scheduler_pass(scheduler: RQScheduler) -> None:
         log.warning("Redis unavailable; scheduled jobs wait", exc_info=True)
 
 
+LOST_JOB_SWEEP_SECONDS = 15.0
+
+
+def recovery_pass(
+    *, sessions: sessionmaker[Session], redis: Redis, clock: Clock, lost_sweep: bool
+) -> None:
+    """Requeue jobs whose worker died; with `lost_sweep`, also re-hand jobs Redis has lost."""
+    try:
+        recover_abandoned(redis)
+        if lost_sweep:
+            lost_jobs.sweep(sessions=sessions, redis=redis, clock=clock)
+    except (RedisError, OSError):
+        log.warning("Redis unavailable; recovery waits", exc_info=True)
+    except Exception:  # a database hiccup: the next pass looks again
+        log.exception("recovery pass failed")
+
+
 def run_forever(
     *,
     sessions: sessionmaker[Session],
@@ -156,8 +177,13 @@ def run_forever(
 ) -> None:
     """Relay until told to stop, polling every HOTLINE_RELAY_INTERVAL_SECONDS."""
     scheduler = start_scheduler(redis)
+    last_lost_sweep = float("-inf")
     while not should_stop():
         scheduler_pass(scheduler)
+        lost_sweep = time.monotonic() - last_lost_sweep >= LOST_JOB_SWEEP_SECONDS
+        recovery_pass(sessions=sessions, redis=redis, clock=clock, lost_sweep=lost_sweep)
+        if lost_sweep:
+            last_lost_sweep = time.monotonic()
         enqueue_sweep(redis=redis, clock=clock, settings=settings)
         enqueue_survey_sweep(redis=redis, clock=clock)
         enqueue_retention_sweep(redis=redis, clock=clock)

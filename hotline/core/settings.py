@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     recording_retention_days: int = Field(180, ge=0)  # 0: keep recordings for ever
     escalation_interval_seconds: float = 60.0
     relay_interval_seconds: float = 0.5
+    # A job whose worker or host died is requeued about this long plus 20 s after it died.
+    job_heartbeat_seconds: int = Field(10, ge=1, le=60)
     job_retry_seconds: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10, 60, 300])
 
     @field_validator("recording_hosts", "api_tokens", "job_retry_seconds", mode="before")

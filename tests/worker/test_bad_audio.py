@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +19,6 @@ from ivr.simulator.recordings import RecordingServer
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, FIXTURES, run_jobs
 from tests.worker.helpers import finished_call, outcome
 from worker.context import WorkerContext
-
-
-@pytest.fixture
-def recordings() -> Iterator[RecordingServer]:
-    server = RecordingServer(ACCOUNT_SID, AUTH_TOKEN).start()
-    yield server
-    server.stop()
 
 
 def truncated(tmp_path: Path) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,13 +28,6 @@ from worker.jobs import transcribe_recording
 from worker.relay import relay_once
 
 pytestmark = pytest.mark.vosk
-
-
-@pytest.fixture
-def recordings() -> Iterator[RecordingServer]:
-    server = RecordingServer(ACCOUNT_SID, AUTH_TOKEN).start()
-    yield server
-    server.stop()
 
 
 def place_call(

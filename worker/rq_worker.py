@@ -1,0 +1,56 @@
+"""The RQ worker `hotline worker` runs: short execution heartbeats and crash-safe requeueing."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rq import Queue, Worker
+from rq.executions import Execution
+from rq.job import Job
+
+from worker.recovery import HEARTBEAT_GRACE_SECONDS, HORSE_DIED, crashes, recover_abandoned, requeue
+
+log = logging.getLogger(__name__)
+
+
+class HotlineWorker(Worker):
+    """RQ's forking worker; a dead work horse or host costs its job no retry, only a requeue."""
+
+    stop_before_start = False
+
+    def _install_signal_handlers(self) -> None:
+        # Honour a SIGTERM that arrived before RQ installed its handlers.
+        super()._install_signal_handlers()
+        if self.stop_before_start:
+            self._stop_requested = True
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        """Until the next heartbeat plus a short grace (RQ adds a fixed minute)."""
+        interval = float(self.job_monitoring_interval)
+        if job.timeout and job.timeout > 0:
+            interval = min(job.timeout - working_time, interval)
+        return max(int(interval), 1) + HEARTBEAT_GRACE_SECONDS
+
+    def handle_job_failure(
+        self,
+        job: Job,
+        queue: Queue,
+        started_job_registry: Any = None,
+        exc_string: str = "",
+        execution: Execution | None = None,
+    ) -> None:
+        """A killed work horse requeues its job (up to the crash limit); other failures retry."""
+        if exc_string.startswith(HORSE_DIED) and self._stopped_job_id != job.id:
+            with self.connection.pipeline() as pipeline:
+                self.cleanup_execution(job, pipeline=pipeline, execution=execution)
+                pipeline.execute()
+            if requeue(job, queue):
+                log.warning("job %s: work horse died; requeued (crash %d)", job.id, crashes(job))
+                return
+        super().handle_job_failure(job, queue, started_job_registry, exc_string, execution)
+
+    def clean_registries(self) -> None:
+        """Requeue abandoned executions first, so RQ's own clean-up finds none to retry."""
+        recover_abandoned(self.connection)
+        super().clean_registries()
