@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import mimetypes
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
+from starlette.background import BackgroundTask
 
 from agent_console.auth import ViewerDep
 from agent_console.errors import PageError, domain_errors
@@ -14,8 +14,10 @@ from agent_console.pages.ticket import visible
 from agent_console.web import client_address
 from hotline.api.deps import SessionDep
 from hotline.audit import service as audit
+from hotline.calls import audio
 from hotline.calls.models import Recording
 from hotline.photos import service as photo_service
+from hotline.telephony.port import make_telephony
 from hotline.users.access import require
 from hotline.users.permissions import Verb
 
@@ -33,11 +35,17 @@ def recording_audio(
     if not viewer.actor.hears_caller(confidential=ticket.confidential):
         raise PageError(403, "the caller asked for confidentiality: the units do not hear the call")
     recording = session.get(Recording, recording_id)
-    if recording is None or recording.call_id != ticket.call_id or not recording.local_path:
+    if recording is None or recording.call_id != ticket.call_id:
         raise PageError(404, f"no recording {recording_id} on ticket {reference}")
-    path = Path(recording.local_path)
-    if not path.is_file():
-        raise PageError(404, "the recording file is missing on this server")
+    settings = request.app.state.settings
+    telephony = make_telephony(settings)
+    with domain_errors():
+        try:
+            found = audio.locate(
+                recording, recordings_dir=settings.recordings_dir, telephony=telephony
+            )
+        except audio.AudioUnavailable as error:
+            raise PageError(502, str(error)) from None
     range_header = request.headers.get("range", "")
     if not range_header or range_header.startswith("bytes=0-"):
         audit.record(
@@ -50,9 +58,10 @@ def recording_audio(
             client=client_address(request),
         )
     return FileResponse(
-        path,
-        media_type=mimetypes.guess_type(path.name)[0] or "audio/wav",
+        found.path,
+        media_type=mimetypes.guess_type(found.path.name)[0] or "audio/wav",
         headers={"Cache-Control": "private, no-store"},
+        background=BackgroundTask(found.discard),
     )
 
 
