@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
 from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
 from hotline.core.migrate import upgrade
@@ -17,6 +18,9 @@ from hotline.kb import command as kb_command
 from hotline.metrics import command as report_command
 from hotline.retention import command as retention_command
 from hotline.users import command as users_command
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 COMMAND_PLUGINS = "hotline.commands"
 
@@ -49,10 +53,11 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace) -> int:
-    """Run the web app with uvicorn."""
-    import uvicorn
+GRACEFUL_SHUTDOWN_SECONDS = 30  # in-flight webhooks finish; Twilio waits 15 s at most
 
+
+def serve_app() -> FastAPI:
+    """The web app of one `hotline serve` process, built from the environment."""
     from hotline.app import create_app
 
     settings = load_settings()
@@ -60,7 +65,28 @@ def _serve(args: argparse.Namespace) -> int:
     if settings.intake_mode == "agent-first" and settings.media_stream_url is None:
         # Media Streams come to this process: load the models now, not on the first call.
         threading.Thread(target=app.state.live_engine.preload, daemon=True).start()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return app
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Run the web app with uvicorn: one process, or --workers processes on one socket."""
+    import uvicorn
+
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    load_settings().check_for_production()  # fail here, not in every worker process
+    uvicorn.run(
+        "hotline.cli:serve_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
     return 0
 
 
@@ -75,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="web processes sharing the port (default 1)"
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="proxies whose X-Forwarded-* headers are trusted (default 127.0.0.1)",
+    )
     serve.set_defaults(handler=_serve)
     grids_command.register(commands)
     kb_command.register(commands)

@@ -1,4 +1,4 @@
-"""GET /healthz: database, Redis and speech models."""
+"""GET /healthz (database, Redis and speech models) and GET /readyz for load balancers."""
 
 from __future__ import annotations
 
@@ -59,3 +59,12 @@ def healthz(request: Request) -> JSONResponse:
     )
     report["status"] = "down" if not healthy else ("degraded" if degraded else "ok")
     return JSONResponse(report, status_code=200 if healthy else 503)
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    """200 when this process can take webhooks (its database answers), else 503."""
+    database = _database(request)
+    return JSONResponse(
+        {"ready": database["ok"], "database": database}, status_code=200 if database["ok"] else 503
+    )

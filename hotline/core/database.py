@@ -45,7 +45,8 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
         begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # 40 connections: one for each of the threads FastAPI runs sync endpoints on (anyio's 40).
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20, pool_timeout=10)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
