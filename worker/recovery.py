@@ -25,9 +25,14 @@ def crashes(job: Job) -> int:
     return int(job.meta.get("crashes", 0))
 
 
+def may_requeue(job: Job) -> bool:
+    """Whether the job's crashes are still within CRASH_LIMIT."""
+    return crashes(job) < CRASH_LIMIT
+
+
 def requeue(job: Job, target: Queue) -> bool:
     """Put a job whose execution died at the front of its queue, up to CRASH_LIMIT times."""
-    if crashes(job) >= CRASH_LIMIT:
+    if not may_requeue(job):
         return False
     job.meta["crashes"] = crashes(job) + 1
     target.enqueue_job(job, at_front=True)

@@ -9,7 +9,14 @@ from rq import Queue, Worker
 from rq.executions import Execution
 from rq.job import Job
 
-from worker.recovery import HEARTBEAT_GRACE_SECONDS, HORSE_DIED, crashes, recover_abandoned, requeue
+from worker.recovery import (
+    HEARTBEAT_GRACE_SECONDS,
+    HORSE_DIED,
+    crashes,
+    may_requeue,
+    recover_abandoned,
+    requeue,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +48,14 @@ class HotlineWorker(Worker):
         execution: Execution | None = None,
     ) -> None:
         """A killed work horse requeues its job (up to the crash limit); other failures retry."""
-        if exc_string.startswith(HORSE_DIED) and self._stopped_job_id != job.id:
+        crashed = exc_string.startswith(HORSE_DIED) and self._stopped_job_id != job.id
+        if crashed and may_requeue(job):
             with self.connection.pipeline() as pipeline:
                 self.cleanup_execution(job, pipeline=pipeline, execution=execution)
                 pipeline.execute()
-            if requeue(job, queue):
-                log.warning("job %s: work horse died; requeued (crash %d)", job.id, crashes(job))
-                return
+            requeue(job, queue)
+            log.warning("job %s: work horse died; requeued (crash %d)", job.id, crashes(job))
+            return
         super().handle_job_failure(job, queue, started_job_registry, exc_string, execution)
 
     def clean_registries(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from hotline.core.clock import Clock
@@ -57,18 +57,22 @@ def mark_failed(*, session: Session, message: OutboxMessage, error: str) -> None
     message.last_error = error[:2000]
 
 
+def _unsettled_before(moment: datetime) -> list[ColumnElement[bool]]:
+    """Handed over before `moment` and not yet seen finished."""
+    return [
+        OutboxMessage.settled_at.is_(None),
+        OutboxMessage.enqueued_at.is_not(None),
+        OutboxMessage.enqueued_at < moment,
+    ]
+
+
 def unsettled(
     *, session: Session, enqueued_before: datetime, after_id: int = 0, limit: int = 500
 ) -> list[tuple[int, str]]:
     """(id, job_id) of handed-over jobs not yet seen finished, in id order after `after_id`."""
     query = (
         select(OutboxMessage.id, OutboxMessage.job_id)
-        .where(
-            OutboxMessage.settled_at.is_(None),
-            OutboxMessage.enqueued_at.is_not(None),
-            OutboxMessage.enqueued_at < enqueued_before,
-            OutboxMessage.id > after_id,
-        )
+        .where(*_unsettled_before(enqueued_before), OutboxMessage.id > after_id)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
@@ -78,13 +82,7 @@ def unsettled(
 def settle_stale(*, session: Session, enqueued_before: datetime, at: datetime) -> int:
     """Stop looking up jobs handed over before `enqueued_before` (their records have expired)."""
     result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.settled_at.is_(None),
-            OutboxMessage.enqueued_at.is_not(None),
-            OutboxMessage.enqueued_at < enqueued_before,
-        )
-        .values(settled_at=at)
+        update(OutboxMessage).where(*_unsettled_before(enqueued_before)).values(settled_at=at)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
