@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 from fastapi import APIRouter, FastAPI
 
 from hotline.api import agents, calls, health, kb, metrics, tickets
+from hotline.calls.store import make_store
 from hotline.core.clock import Clock, SystemClock
 from hotline.core.database import make_engine, make_sessionmaker
 from hotline.core.settings import Settings, load_settings
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # Models load on the first live stream (or at start in `hotline live`), once per process.
     app.state.live_engine = VoskEngine(resolve_models(settings.vosk_models, settings.models_dir))
     app.state.live_partials = PartialStore(settings)
+    app.state.recording_store = make_store(settings)  # no connection until a recording is read
     app.include_router(health.router)
     app.include_router(tickets.router)
     app.include_router(agents.router)

@@ -40,6 +40,7 @@ ACCOUNT_SID = "AC" + "1" * 32
 BASE_URL = "https://hotline.example.gov.cn"
 API_TOKEN = "test-api-token"
 FIXTURES = Path(__file__).resolve().parent.parent / "ivr" / "simulator" / "fixtures"
+pytest_plugins = ["tests.object_store"]
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from hotline.calls.store import RecordingStore, make_store
 from hotline.core.clock import Clock, SystemClock
 from hotline.core.database import make_engine, make_sessionmaker
 from hotline.core.settings import Settings, load_settings
@@ -27,6 +28,7 @@ class WorkerContext:
     engine: Engine
     sessions: sessionmaker[Session]
     telephony: Telephony
+    store: RecordingStore
     speech: VoskEngine
     policy: TriagePolicy
     surveys: SurveyPolicy
@@ -48,6 +50,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> WorkerContext:
         engine=engine,
         sessions=make_sessionmaker(engine),
         telephony=make_telephony(settings),
+        store=make_store(settings),
         speech=speech,
         policy=policy,
         surveys=survey_policy(settings, policy),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from rq import get_current_job
 
+from hotline.calls import audio
+from hotline.calls.store import StoreError
 from hotline.core.database import unit_of_work
+from hotline.core.errors import NotFound
 from hotline.notifications import service as notifications
 from hotline.retention import service as retention
 from hotline.routing import escalation
@@ -40,13 +44,14 @@ def transcribe_recording(recording_id: int) -> dict[str, Any]:
 
     path = work.local_path
     error = work.download_error
+    sha256 = work.sources.sha256
     if work.download_status == "pending":
         assert ctx.settings.recordings_dir is not None
         destination = ctx.settings.recordings_dir / work.call_sid / work.recording_sid
         fetched = None
         try:
             fetched = ctx.telephony.fetch_recording(work.source_url, destination)
-            path = fetched.path
+            path, sha256 = fetched.path, fetched.sha256
         except RecordingUnavailable as failure:
             if _retries_left() > 0:
                 log.warning("recording %s not fetched yet, will retry: %s", recording_id, failure)
@@ -64,6 +69,10 @@ def transcribe_recording(recording_id: int) -> dict[str, Any]:
                 error=error,
             )
         reach("transcribe:downloaded")
+    elif path is not None and not path.is_file():
+        path, error = _fetch_here(ctx, work)
+    if path is not None and sha256 and work.sources.store_uri is None:
+        _share(ctx, work, path, sha256)
 
     if path is None:
         result = Transcription.failed(work.language, error or "recording unavailable")
@@ -86,6 +95,48 @@ def transcribe_recording(recording_id: int) -> dict[str, Any]:
         "decode_seconds": result.decode_seconds,
         "model_loads_during_job": ctx.speech.load_count - loads_before,
     }
+
+
+def _fetch_here(
+    ctx: context.WorkerContext, work: transcripts.RecordingWork
+) -> tuple[Path | None, str | None]:
+    """The host that fetched the audio is gone: get it again from the store or the carrier."""
+    assert ctx.settings.recordings_dir is not None
+    folder = ctx.settings.recordings_dir / work.call_sid
+    try:
+        path = audio.obtain(work.sources, folder, store=ctx.store, telephony=ctx.telephony)
+    except audio.AudioUnavailable as failure:
+        if _retries_left() > 0:
+            log.warning(
+                "recording %s not fetched again yet, will retry: %s", work.recording_id, failure
+            )
+            raise
+        return None, f"download failed after retries: {failure}"
+    except NotFound as missing:
+        return None, str(missing)
+    with unit_of_work(ctx.sessions) as session:
+        transcripts.save_local_copy(session=session, recording_id=work.recording_id, path=path)
+    return path, None
+
+
+def _share(
+    ctx: context.WorkerContext, work: transcripts.RecordingWork, path: Path, sha256: str
+) -> None:
+    """Copy the audio to the shared store; with no retry left the web falls back to the carrier."""
+    try:
+        address = audio.share(ctx.store, work.call_sid, path, sha256)
+    except StoreError as failure:
+        if _retries_left() > 0:
+            log.warning("recording %s not stored yet, will retry: %s", work.recording_id, failure)
+            raise
+        log.error("recording %s kept on this host only: %s", work.recording_id, failure)
+        return
+    if address is not None:
+        with unit_of_work(ctx.sessions) as session:
+            transcripts.save_shared(
+                session=session, recording_id=work.recording_id, address=address
+            )
+    reach("transcribe:shared")
 
 
 def send_message(message_id: int) -> dict[str, Any]:
@@ -129,6 +180,7 @@ def retention_sweep() -> dict[str, Any]:
             clock=ctx.clock,
             days=ctx.settings.recording_retention_days,
             recordings_dir=ctx.settings.recordings_dir,
+            store=ctx.store,
             delete_remote=ctx.telephony.delete_recording,
         )
     return {

@@ -42,7 +42,10 @@ def recording_audio(
     with domain_errors():
         try:
             found = audio.locate(
-                recording, recordings_dir=settings.recordings_dir, telephony=telephony
+                recording,
+                recordings_dir=settings.recordings_dir,
+                store=request.app.state.recording_store,
+                telephony=telephony,
             )
         except audio.AudioUnavailable as error:
             raise PageError(502, str(error)) from None

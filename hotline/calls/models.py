@@ -78,6 +78,7 @@ class Recording(Base):
     source_url: Mapped[str] = mapped_column(Text)
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     local_path: Mapped[str | None] = mapped_column(Text)
+    store_uri: Mapped[str | None] = mapped_column(Text)  # the shared copy (s3://bucket/key)
     sha256: Mapped[str | None] = mapped_column(String(64))
     size_bytes: Mapped[int | None] = mapped_column(Integer)
     download_status: Mapped[str] = mapped_column(String(16), default=DownloadStatus.PENDING)

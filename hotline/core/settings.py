@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     recording_max_bytes: int = 20 * 1024 * 1024
     recording_timeout_seconds: float = 30.0
     photos_dir: Path | None = None
+    recording_store: str = "local"  # or s3://bucket/prefix, shared by every host
+    s3_endpoint_url: str | None = None  # unset: AWS; else MinIO, Ceph RGW, OSS, COS, …
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None  # unset: boto3's chain (AWS_* variables, instance role)
+    s3_secret_access_key: str | None = None
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
 
     api_tokens: Annotated[list[str], NoDecode] = Field(default_factory=list)
     secret_key: str | None = None
@@ -109,6 +115,21 @@ class Settings(BaseSettings):
         from hotline.surveys.rules import check_calling_hours
 
         check_calling_hours(value)
+        return value
+
+    @field_validator("recording_store")
+    @classmethod
+    def _store(cls, value: str) -> str:
+        from hotline.calls.store import parse_bucket
+
+        value = value.strip() or "local"
+        if value != "local":
+            try:
+                parse_bucket(value)
+            except ValueError:
+                raise ValueError(
+                    "HOTLINE_RECORDING_STORE must be local or s3://bucket[/prefix]"
+                ) from None
         return value
 
     @field_validator("twilio_api_base_url")

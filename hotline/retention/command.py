@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from hotline.calls.store import make_store
 from hotline.core.clock import SystemClock
 from hotline.core.database import make_engine, make_sessionmaker, unit_of_work
 from hotline.core.settings import load_settings
@@ -31,6 +32,7 @@ def _sweep(args: argparse.Namespace) -> int:
                 clock=SystemClock(),
                 days=settings.recording_retention_days,
                 recordings_dir=settings.recordings_dir,
+                store=make_store(settings),
                 delete_remote=telephony.delete_recording,
             )
     finally:

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Recording
+from hotline.calls.store import RecordingStore, StoreError
 from hotline.core.clock import Clock
 from hotline.reasons.codes import reason
 from hotline.retention.rules import Held, cutoff, due
@@ -30,7 +31,7 @@ class SweepReport:
     deleted: list[str] = field(default_factory=list)  # SIDs whose local audio went
     remote_deleted: list[str] = field(default_factory=list)  # SIDs gone at Twilio now
     held: int = 0  # expired but kept: the ticket is on legal hold
-    failed: dict[str, str] = field(default_factory=dict)  # SID → why the remote delete failed
+    failed: dict[str, str] = field(default_factory=dict)  # SID → why a delete failed (retried)
 
 
 def _expired(limit: datetime) -> ColumnElement[bool]:
@@ -86,7 +87,11 @@ def _delete_local(
     recording: Recording,
     ticket: Ticket | None,
     recordings_dir: Path | None,
+    store: RecordingStore,
 ) -> None:
+    if recording.store_uri:
+        store.delete(recording.store_uri)
+        recording.store_uri = None
     _remove_files(recording, recordings_dir)
     recording.local_path = None
     recording.deleted_at = clock.now()
@@ -110,9 +115,11 @@ def sweep(
     clock: Clock,
     days: int,
     recordings_dir: Path | None,
+    store: RecordingStore,
     delete_remote: RemoteDelete | None,
 ) -> SweepReport:
-    """Delete the audio of recordings older than `days` (local copy first, then Twilio's)."""
+    """Delete the audio of recordings older than `days` (the shared and local copies first, then
+    Twilio's); a store that fails leaves the recording for the next sweep."""
     report = SweepReport(held=held_count(session=session, clock=clock, days=days))
     now = clock.now()
     limit = cutoff(now, days)
@@ -123,7 +130,12 @@ def sweep(
             held = Held(recording.created_at, on_hold=ticket is not None and ticket.legal_hold)
             if not due(held, now=now, days=days):
                 continue
-            _delete_local(session, clock, recording, ticket, recordings_dir)
+            try:
+                _delete_local(session, clock, recording, ticket, recordings_dir, store)
+            except StoreError as error:
+                recording.deletion_error = str(error)[:2000]
+                report.failed[recording.recording_sid] = str(error)
+                continue
             report.deleted.append(recording.recording_sid)
         if delete_remote is None:
             continue

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hotline.calls import intake
 from hotline.calls import service as calls
+from hotline.calls.audio import Sources, sources_of
 from hotline.calls.models import SURVEY_INTENT, DownloadStatus
 from hotline.core.clock import Clock
 from hotline.core.errors import NotFound
@@ -38,6 +39,7 @@ class RecordingWork:
     download_status: str
     local_path: Path | None
     download_error: str | None
+    sources: Sources  # where another host gets the audio, and its sha256
 
 
 def get_transcript(*, session: Session, recording_id: int) -> Transcript | None:
@@ -61,6 +63,7 @@ def get_work(*, session: Session, recording_id: int) -> RecordingWork | None:
         download_status=recording.download_status,
         local_path=Path(recording.local_path) if recording.local_path else None,
         download_error=recording.download_error,
+        sources=sources_of(recording),
     )
 
 
@@ -86,6 +89,22 @@ def save_download(
     else:
         recording.download_status = DownloadStatus.FAILED
         recording.download_error = error
+
+
+def save_local_copy(*, session: Session, recording_id: int, path: Path) -> None:
+    """Note the copy this host fetched again (the first one is on a host that went away)."""
+    recording = calls.get_recording(session=session, recording_id=recording_id)
+    if recording is None:
+        raise NotFound(f"no recording {recording_id}")
+    recording.local_path = str(path)
+
+
+def save_shared(*, session: Session, recording_id: int, address: str) -> None:
+    """Record the address of the copy every host can read."""
+    recording = calls.get_recording(session=session, recording_id=recording_id)
+    if recording is None:
+        raise NotFound(f"no recording {recording_id}")
+    recording.store_uri = address
 
 
 def save_transcript(

@@ -120,7 +120,13 @@ def test_a_job_of_a_dead_host_is_requeued_once_its_heartbeat_lapses(
 @pytest.mark.vosk
 @pytest.mark.parametrize(
     "point",
-    ["transcribe:fetched", "transcribe:downloaded", "transcribe:decoded", "transcribe:saved"],
+    [
+        "transcribe:fetched",
+        "transcribe:downloaded",
+        "transcribe:shared",
+        "transcribe:decoded",
+        "transcribe:saved",
+    ],
 )
 def test_a_transcription_killed_at_any_stage_completes_once(
     point: str,

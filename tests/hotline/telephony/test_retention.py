@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.calls.models import Recording
+from hotline.calls.store import LocalStore
 from hotline.core.clock import FixedClock
 from hotline.core.settings import Settings
 from hotline.retention import service as retention
@@ -133,6 +134,7 @@ def test_the_sweep_deletes_expired_audio_everywhere_but_keeps_the_record(
                 clock=clock,
                 days=180,
                 recordings_dir=audio,
+                store=LocalStore(),
                 delete_remote=twilio.delete_recording,
             )
 
@@ -186,15 +188,21 @@ def test_a_failed_twilio_delete_is_tried_again_next_time(
         return True
 
     clock.advance(minutes=200 * 24 * 60)
-    with sessions.begin() as s:
-        first = retention.sweep(
-            session=s, clock=clock, days=180, recordings_dir=audio, delete_remote=flaky
-        )
+
+    def sweep() -> retention.SweepReport:
+        with sessions.begin() as s:
+            return retention.sweep(
+                session=s,
+                clock=clock,
+                days=180,
+                recordings_dir=audio,
+                store=LocalStore(),
+                delete_remote=flaky,
+            )
+
+    first = sweep()
     assert first.deleted == [f"RE{1:032d}"] and list(first.failed) == [f"RE{1:032d}"]
-    with sessions.begin() as s:
-        second = retention.sweep(
-            session=s, clock=clock, days=180, recordings_dir=audio, delete_remote=flaky
-        )
+    second = sweep()
     assert (second.deleted, second.remote_deleted) == ([], [f"RE{1:032d}"])
     with sessions() as s:
         row = s.scalars(select(Recording).where(Recording.recording_sid == f"RE{1:032d}")).one()
