@@ -32,6 +32,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "worker", help="run the RQ worker, the outbox relay and the call distributor"
     )
     worker.add_argument("--burst", action="store_true", help="process what is queued, then exit")
+    worker.add_argument(
+        "--jobs-only",
+        action="store_true",
+        help="run only the RQ worker (a host's `hotline relay` and `hotline acd` run beside it)",
+    )
     worker.set_defaults(handler=run_worker)
     relay = commands.add_parser("relay", help="run only the outbox relay")
     relay.set_defaults(handler=run_relay)
@@ -89,8 +94,8 @@ def run_worker(args: argparse.Namespace) -> int:
         if stop_requested:
             return 0
         env = {**os.environ, "HOTLINE_REDIS_URL": handle.url}
-        relay = spawn([sys.executable, "-m", "hotline.cli", "relay"], env=env)
-        distributor = spawn([sys.executable, "-m", "hotline.cli", "acd"], env=env)
+        helpers = [] if args.jobs_only else ["relay", "acd"]
+        spawned = [spawn([sys.executable, "-m", "hotline.cli", name], env=env) for name in helpers]
         try:
             worker = HotlineWorker(
                 list(QUEUES),
@@ -102,8 +107,8 @@ def run_worker(args: argparse.Namespace) -> int:
                 # RQ's scheduler runs in the relay process: forking it here raced with SIGTERM.
                 worker.work()
         finally:
-            stop(distributor)
-            stop(relay)
+            for process in reversed(spawned):
+                stop(process)
         return 0
     finally:
         handle.close()

@@ -16,7 +16,12 @@ class RecordingServer:
     """A loopback HTTP server holding recordings by RecordingSid."""
 
     def __init__(
-        self, account_sid: str, auth_token: str, port: int = 0, not_ready_for: int = 0
+        self,
+        account_sid: str,
+        auth_token: str,
+        port: int = 0,
+        not_ready_for: int = 0,
+        host: str = "127.0.0.1",  # or an address of a network namespace a rehearsal made
     ) -> None:
         # Twilio answers 404 for a short while after the status callback; not_ready_for
         # reproduces that for the first N fetches of each recording.
@@ -26,7 +31,7 @@ class RecordingServer:
         self.files: dict[str, Path] = {}
         self.downloads: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
