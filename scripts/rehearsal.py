@@ -398,11 +398,14 @@ def playable(sessions: sessionmaker[Session], host: str) -> tuple[int, int]:
             )
         ).all()
     good = 0
-    with sign_in(f"http://{address(host)}:8000") as client:
+    client = sign_in(f"http://{address(host)}:8000")  # already open: close, not `with`
+    try:
         for reference, recording_id, digest in rows:
             answer = client.get(f"/console/tickets/{reference}/recordings/{recording_id}")
             if answer.status_code == 200 and hashlib.sha256(answer.content).hexdigest() == digest:
                 good += 1
+    finally:
+        client.close()
     return good, len(rows)
 
 

@@ -19,7 +19,7 @@ from hotline.core.settings import load_settings
 from worker import acd, context
 from worker.queues import QUEUES, queue
 from worker.relay import relay_once, run_forever
-from worker.rq_worker import HotlineWorker
+from worker.rq_worker import HotlineWorker, work_forever
 
 log = logging.getLogger(__name__)
 MAX_BURST_PASSES = 50
@@ -97,15 +97,18 @@ def run_worker(args: argparse.Namespace) -> int:
         helpers = [] if args.jobs_only else ["relay", "acd"]
         spawned = [spawn([sys.executable, "-m", "hotline.cli", name], env=env) for name in helpers]
         try:
-            worker = HotlineWorker(
-                list(QUEUES),
-                connection=redis,
-                job_monitoring_interval=settings.job_heartbeat_seconds,
-                maintenance_interval=MAINTENANCE_SECONDS,
-            )
+
+            def build() -> HotlineWorker:
+                return HotlineWorker(
+                    list(QUEUES),
+                    connection=redis,
+                    job_monitoring_interval=settings.job_heartbeat_seconds,
+                    maintenance_interval=MAINTENANCE_SECONDS,
+                )
+
             if not stop_requested:
                 # RQ's scheduler runs in the relay process: forking it here raced with SIGTERM.
-                worker.work()
+                work_forever(build, redis)
         finally:
             for process in reversed(spawned):
                 stop(process)

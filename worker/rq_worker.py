@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import time
+from collections.abc import Callable
 from typing import Any
 
+from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Worker
+from rq.exceptions import StopRequested
 from rq.executions import Execution
 from rq.job import Job
 
@@ -19,6 +26,7 @@ from worker.recovery import (
 )
 
 log = logging.getLogger(__name__)
+REDIS_WAIT_SECONDS = 2.0  # between pings while Redis is away
 
 
 class HotlineWorker(Worker):
@@ -62,3 +70,46 @@ class HotlineWorker(Worker):
         """Requeue abandoned executions first, so RQ's own clean-up finds none to retry."""
         recover_abandoned(self.connection)
         super().clean_registries()
+
+    @property
+    def asked_to_stop(self) -> bool:
+        """Whether a signal asked this worker to stop (RQ notes the time, busy or idle)."""
+        return self._stop_requested or self._shutdown_requested_date is not None
+
+    def outlast_horse(self) -> None:
+        """Wait for a work horse still running when RQ's loop gave up: one job at a time."""
+        if self._horse_pid:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self._horse_pid, 0)
+            self._horse_pid = 0
+
+
+def work_forever(build: Callable[[], HotlineWorker], redis: Redis) -> None:
+    """RQ's loop, started again whenever it gives up because Redis went away (a restart, a
+    failover, a cut network) until a stop is requested; the relays requeue what was running."""
+    while True:
+        worker = build()
+        try:
+            worker.work()
+        except RedisError as error:  # RQ's own clean-up on the way out needed Redis too
+            log.warning("worker %s lost Redis: %s", worker.name, error)
+        if worker.asked_to_stop:
+            return
+        log.warning("worker %s stopped without a request; waiting for Redis", worker.name)
+        try:
+            worker.outlast_horse()
+            while not worker.asked_to_stop and not _answers(redis):
+                time.sleep(REDIS_WAIT_SECONDS)
+        except StopRequested:  # RQ's signal handlers stay installed while we wait
+            return
+        except RedisError:  # a stop request noting itself in Redis, which is away
+            pass
+        if worker.asked_to_stop:
+            return
+
+
+def _answers(redis: Redis) -> bool:
+    try:
+        return bool(redis.ping())
+    except RedisError:
+        return False
