@@ -4,7 +4,8 @@ Usage (root, iproute2, nginx, PostgreSQL's server binaries, redis-server or the 
     .venv/bin/python scripts/rehearsal.py [--calls 200] [--rate 2] [--surveys 30] [--store s3]
 PostgreSQL, Redis, nginx, two `hotline serve` hosts and two `hotline worker` hosts each run in a
 network namespace of their own (10.231.0.0/24 on a bridge; this process, the simulated carrier
-and the callers are on 10.231.0.1). Calls go through nginx as Twilio would send them. While the
+and the callers are on 10.231.0.1; the carrier serves recordings over https with a throwaway
+certificate the hosts trust). Calls go through nginx as Twilio would send them. While the
 recordings are transcribed, worker host 1 is killed with SIGKILL (every process in it) and
 started again, Redis is restarted empty, and worker host 2 loses its network for --cut seconds.
 Then tickets are closed through the API and, while the callback surveys go out, worker host 2 is
@@ -25,6 +26,7 @@ import re
 import secrets
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -255,7 +257,13 @@ def web(procs: Processes, host: str) -> None:
 
 
 def worker(procs: Processes, host: str) -> None:
-    procs.run(host, hotline("worker"), HOTLINE_DATA_DIR=str(procs.tmp / host))
+    data = procs.tmp / host
+    shared = data / "simulator"
+    if not shared.exists():  # one simulated carrier: every host's texts and calls in one log
+        data.mkdir(exist_ok=True)
+        (procs.tmp / "carrier").mkdir(exist_ok=True)
+        shared.symlink_to(procs.tmp / "carrier")
+    procs.run(host, hotline("worker"), HOTLINE_DATA_DIR=str(data))
 
 
 def wait_port(host: str, port: int, limit: float = 60) -> None:
@@ -404,18 +412,19 @@ def playable(sessions: sessionmaker[Session], host: str) -> tuple[int, int]:
             answer = client.get(f"/console/tickets/{reference}/recordings/{recording_id}")
             if answer.status_code == 200 and hashlib.sha256(answer.content).hexdigest() == digest:
                 good += 1
+            elif good == 0:
+                said = " ".join(re.sub(r"<[^>]+>", " ", answer.text).split())
+                print(f"{host}: {reference} answered {answer.status_code}: {said[:300]}")
     finally:
         client.close()
     return good, len(rows)
 
 
 def sent_twice(tmp: Path, name: str, key: Callable[[dict[str, str]], str]) -> tuple[int, int]:
-    """(entries, entries repeated) in the simulator's logs of both worker hosts."""
-    seen: Counter[str] = Counter()
-    for host in ("work1", "work2"):
-        log = tmp / host / "simulator" / name
-        if log.exists():
-            seen.update(key(json.loads(line)) for line in log.read_text("utf-8").splitlines())
+    """(entries, entries repeated) in the simulated carrier's log."""
+    log = tmp / "carrier" / name
+    lines = log.read_text("utf-8").splitlines() if log.exists() else []
+    seen = Counter(key(json.loads(line)) for line in lines)
     return sum(seen.values()), sum(n - 1 for n in seen.values() if n > 1)
 
 
@@ -434,7 +443,10 @@ def checks(
             )
         )
         statuses = Counter(session.scalars(select(Ticket.status)))
-        transcripts = session.scalar(select(func.count()).select_from(Transcript)) or 0
+        transcripts = Counter(session.scalars(select(Transcript.status)))
+        reasons = Counter(
+            session.scalars(select(Transcript.reason).where(Transcript.status == "failed"))
+        )
         routed = session.scalar(
             select(func.count()).select_from(Ticket).where(Ticket.team_id.is_not(None))
         )
@@ -448,7 +460,9 @@ def checks(
          errors == 0),
         ("calls with exactly one ticket", f"{sum(per_call[s] == 1 for s in sids)}/{len(sids)}",
          all(per_call[s] == 1 for s in sids) and len(per_call) == len(sids)),
-        ("tickets transcribed", f"{transcripts}/{len(sids)}", transcripts == len(sids)),
+        ("tickets transcribed (decoded, not failed)",
+         f"{transcripts['ok'] + transcripts['empty']}/{len(sids)}",
+         transcripts["ok"] + transcripts["empty"] == len(sids)),
         ("tickets routed to a team", f"{routed}/{len(sids)}", routed == len(sids)),
         ("ticket statuses", ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())), True),
         ("intake texts queued once per ticket", f"{sum(intake.values())} for {len(intake)}",
@@ -458,15 +472,32 @@ def checks(
          surveys.get("completed", 0) == len(closed)),
         ("survey calls placed twice", f"{survey_twice} of {survey_calls}", survey_twice == 0),
     ]  # fmt: skip
+    for reason, count in reasons.most_common(3):
+        print(f"{count} transcripts failed: {reason}")
     for host in ("web1", "web2"):
         good, total = playable(sessions, host)
         rows.append((f"recordings that play from {host}", f"{good}/{total}", good == total > 0))
     return rows
 
 
-def settings_env(tmp: Path, store: str, endpoint: str | None) -> dict[str, str]:
+def carrier_tls(tmp: Path) -> tuple[ssl.SSLContext, Path]:
+    """A throwaway certificate for the carrier's address: recordings travel over https only."""
+    cert, key = tmp / "carrier.pem", tmp / "carrier.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", f"/CN={NET}.1",
+         "-addext", f"subjectAltName=IP:{NET}.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, cert
+
+
+def settings_env(tmp: Path, store: str, endpoint: str | None, trust: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
     env.update(
+        SSL_CERT_FILE=str(trust),  # the hosts trust the carrier's certificate
         HOTLINE_DATABASE_URL=DATABASE,
         HOTLINE_REDIS_URL=REDIS,
         HOTLINE_PUBLIC_BASE_URL=PUBLIC,
@@ -521,8 +552,9 @@ def object_store(store: str) -> Iterator[str | None]:
 def rehearse(args: argparse.Namespace, network: Network, tmp: Path) -> int:
     (tmp / "logs").mkdir()
     network.up()
+    tls, trust = carrier_tls(tmp)
     with object_store(args.store) as endpoint:
-        procs = Processes(network, tmp, settings_env(tmp, args.store, endpoint))
+        procs = Processes(network, tmp, settings_env(tmp, args.store, endpoint, trust))
         print(f"hosts on {NET}.0/24; logs in {tmp / 'logs'}", flush=True)
         postgres(procs)
         start_redis(procs)
@@ -535,14 +567,15 @@ def rehearse(args: argparse.Namespace, network: Network, tmp: Path) -> int:
                 clock=SystemClock(),
                 username="rehearsal",
                 password=PASSWORD,
-                role=UserRole.ADMIN,
+                role=UserRole.SUPERVISOR,
+                team_code="D01",  # the demo district: sees and hears every ticket
             )
         for host in ("web1", "web2"):
             web(procs, host)
         nginx(procs)
         for host in ("work1", "work2"):
             worker(procs, host)
-        carrier = RecordingServer(ACCOUNT, TOKEN, host=f"{NET}.1").start()
+        carrier = RecordingServer(ACCOUNT, TOKEN, host=f"{NET}.1", tls=tls).start()
         try:
             timeline = Timeline()
             print(f"{args.calls} calls at {args.rate}/s through nginx", flush=True)

@@ -147,8 +147,14 @@ def send_message(message_id: int) -> dict[str, Any]:
         if message is None:
             return {"message_id": message_id, "skipped": "not queued"}
         to, body = message.recipient, message.body
+        previous = notifications.begin_send(clock=ctx.clock, message=message)
+    reach("sms:noted")
     try:
-        sid = ctx.telephony.send_sms(to, body)
+        # A run that died after handing the text over but before noting its SID: ask first.
+        sid = ctx.telephony.find_sms(to, body, previous) if previous else None
+        if sid is None:
+            sid = ctx.telephony.send_sms(to, body)
+            reach("sms:sent")
     except TelephonyError as error:
         final = _retries_left() == 0
         with unit_of_work(ctx.sessions) as session:
@@ -207,18 +213,23 @@ def place_survey_call(attempt_id: int) -> dict[str, Any]:
         if attempt is None or attempt.call_sid is not None or attempt.ended_at is not None:
             return {"attempt": attempt_id, "skipped": "already placed"}
         phone, survey_id = attempt.survey.phone, attempt.survey_id
+        previous = surveys.begin_dial(clock=ctx.clock, attempt=attempt)
     base = ctx.settings.public_base_url + "/ivr/survey"
     job = get_current_job()
     waited = 0.0
-    if job is not None:
-        waited = pacing.wait_turn(job.connection, ctx.settings.calls_per_second)
     try:
-        sid = ctx.telephony.place_call(
-            phone,
-            f"{base}/start?attempt={attempt_id}",
-            f"{base}/status?attempt={attempt_id}",
-            detect_machine=True,
-        )
+        # A run that died after handing the call over but before noting its SID: ask first.
+        sid = ctx.telephony.find_call(phone, previous) if previous else None
+        if sid is None:
+            if job is not None:
+                waited = pacing.wait_turn(job.connection, ctx.settings.calls_per_second)
+            sid = ctx.telephony.place_call(
+                phone,
+                f"{base}/start?attempt={attempt_id}",
+                f"{base}/status?attempt={attempt_id}",
+                detect_machine=True,
+            )
+            reach("survey:dialed")
     except TelephonyError as error:
         with unit_of_work(ctx.sessions) as session:
             attempt = session.get(SurveyAttempt, attempt_id)

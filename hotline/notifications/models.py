@@ -37,6 +37,8 @@ class Message(Base):
     provider_sid: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Set before each hand-over to the carrier: a re-run after a crash asks the carrier first.
+    attempted_at: Mapped[datetime | None] = timestamp(nullable=True)
     created_at: Mapped[datetime] = timestamp()
     sent_at: Mapped[datetime | None] = timestamp(nullable=True)
 

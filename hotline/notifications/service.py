@@ -168,6 +168,13 @@ def get_queued(*, session: Session, message_id: int) -> Message | None:
     return message
 
 
+def begin_send(*, clock: Clock, message: Message) -> datetime | None:
+    """Note a hand-over to the carrier; returns the previous one, which may have reached it."""
+    previous = message.attempted_at
+    message.attempted_at = clock.now()
+    return previous
+
+
 def mark_sent(*, session: Session, clock: Clock, message_id: int, sid: str) -> None:
     """The provider accepted the message."""
     message = session.get(Message, message_id)

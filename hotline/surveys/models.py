@@ -73,6 +73,8 @@ class SurveyAttempt(Base):
     answered_by: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = timestamp()
+    # Set before the call is handed to the carrier: a re-run after a crash asks the carrier first.
+    dialed_at: Mapped[datetime | None] = timestamp(nullable=True)
     ended_at: Mapped[datetime | None] = timestamp(nullable=True)
 
     survey: Mapped[Survey] = relationship(back_populates="calls")

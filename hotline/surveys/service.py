@@ -199,6 +199,13 @@ def record_answer(
     return answer.value
 
 
+def begin_dial(*, clock: Clock, attempt: SurveyAttempt) -> datetime | None:
+    """Note a hand-over to the carrier; returns the previous one, which may have reached it."""
+    previous = attempt.dialed_at
+    attempt.dialed_at = clock.now()
+    return previous
+
+
 def call_placed(*, attempt: SurveyAttempt, call_sid: str) -> None:
     """The provider accepted the call; remember its SID."""
     attempt.call_sid = call_sid

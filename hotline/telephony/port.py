@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,10 +18,17 @@ from hotline.telephony.voice import AgentCalls, Join
 REST_TIMEOUT_SECONDS = 15.0
 RESIDENT_PLUGINS = "hotline.residents"
 RING_SECONDS = 30
+CLOCK_SKEW = timedelta(seconds=10)  # between a host's clock and the carrier's
+LOOKUP_LIMIT = 50  # the newest messages or calls to one number that a look-up reads
 __all__ = ["Join", "Telephony", "TelephonyError", "make_telephony"]
 
 
 CARRIER_FILE = "carrier.url"  # written by the call simulator's carrier while it runs
+
+
+def taken_after(created: datetime | None, since: datetime) -> bool:
+    """Whether the carrier's creation time falls after `since`, allowing for clock skew."""
+    return created is not None and created >= since - CLOCK_SKEW
 
 
 def carrier_url(settings: Settings) -> str | None:
@@ -39,6 +48,14 @@ class Telephony(Protocol):
 
     def send_sms(self, to: str, body: str) -> str:
         """Send a text message; returns the provider's message SID."""
+        ...
+
+    def find_sms(self, to: str, body: str, since: datetime) -> str | None:
+        """The SID of this text to `to` if the carrier took it after `since` (a crashed send)."""
+        ...
+
+    def find_call(self, to: str, since: datetime) -> str | None:
+        """The SID of a call to `to` from the hotline placed after `since` (a crashed dial)."""
         ...
 
     def ring_agent(self, phone: str, url: str, status_callback: str, timeout: int) -> str:
@@ -154,6 +171,36 @@ class TwilioTelephony(_Recordings):
             raise TelephonyError(f"Twilio refused the SMS to {to}: {error}") from error
         return str(message.sid)
 
+    def find_sms(self, to: str, body: str, since: datetime) -> str | None:
+        """messages.list to this number from ours, newest first; same body, created since."""
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            found = self.client().messages.list(
+                to=to, from_=self.settings.twilio_number, limit=LOOKUP_LIMIT
+            )
+        except TwilioException as error:
+            raise TelephonyError(f"Twilio could not list the texts to {to}: {error}") from error
+        for message in found:
+            if message.body == body and taken_after(message.date_created, since):
+                return str(message.sid)
+        return None
+
+    def find_call(self, to: str, since: datetime) -> str | None:
+        """calls.list to this number from ours, newest first; created since."""
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            found = self.client().calls.list(
+                to=to, from_=self.settings.twilio_number, limit=LOOKUP_LIMIT
+            )
+        except TwilioException as error:
+            raise TelephonyError(f"Twilio could not list the calls to {to}: {error}") from error
+        for call in found:
+            if taken_after(call.date_created, since):
+                return str(call.sid)
+        return None
+
 
 class SimulatorTelephony(_Recordings):
     """The local simulator: recordings over loopback HTTP, SMS appended to a JSON-lines file,
@@ -189,18 +236,31 @@ class SimulatorTelephony(_Recordings):
         """Append the message to the log and return a Twilio-shaped SID."""
         sid = "SM" + secrets.token_hex(16)
         self.sms_log.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(
-            {"sid": sid, "to": to, "from": self.settings.twilio_number, "body": body},
-            ensure_ascii=False,
-        )
+        entry = {"sid": sid, "to": to, "from": self.settings.twilio_number, "body": body}
+        line = json.dumps(entry | {"date_created": now_text()}, ensure_ascii=False)
         with self._lock, self.sms_log.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
         return sid
 
+    def find_sms(self, to: str, body: str, since: datetime) -> str | None:
+        """The newest matching line of the SMS log."""
+        for entry in _newest_first(self.sms_log):
+            created = _instant(entry.get("date_created"))
+            if entry.get("to") == to and entry.get("body") == body and taken_after(created, since):
+                return str(entry["sid"])
+        return None
+
     @property
     def call_log(self) -> Path:
         """Where simulated outbound calls are written, one JSON object per line."""
-        return self.settings.data_dir / "simulator" / "calls.jsonl"
+        return self.settings.data_dir / "simulator" / "outbound.jsonl"
+
+    def find_call(self, to: str, since: datetime) -> str | None:
+        """The newest matching line of the outbound call log."""
+        for entry in _newest_first(self.call_log):
+            if entry.get("to") == to and taken_after(_instant(entry.get("date_created")), since):
+                return str(entry["sid"])
+        return None
 
     def place_call(self, to: str, url: str, status_callback: str, detect_machine: bool) -> str:
         """Hand the call to the simulated resident registered under `hotline.residents`."""
@@ -211,6 +271,28 @@ class SimulatorTelephony(_Recordings):
             raise TelephonyError("no simulated resident is installed (hotline.residents)")
         resident = next(iter(found)).load()
         return str(resident(self.settings, to, url, status_callback, detect_machine))
+
+
+def now_text() -> str:
+    """The carrier's creation time of a simulated message or call."""
+    return datetime.now(UTC).isoformat()
+
+
+def _instant(text: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+
+
+def _newest_first(log: Path) -> Iterator[dict[str, Any]]:
+    try:
+        lines = log.read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for line in reversed(lines[-10_000:]):
+        if line.strip():
+            yield json.loads(line)
 
 
 def make_telephony(settings: Settings) -> Telephony:

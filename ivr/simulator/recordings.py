@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hmac
 import secrets
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,7 +14,7 @@ API_PREFIX = "/2010-04-01/Accounts"
 
 
 class RecordingServer:
-    """A loopback HTTP server holding recordings by RecordingSid."""
+    """An HTTP(S) server holding recordings by RecordingSid."""
 
     def __init__(
         self,
@@ -22,6 +23,7 @@ class RecordingServer:
         port: int = 0,
         not_ready_for: int = 0,
         host: str = "127.0.0.1",  # or an address of a network namespace a rehearsal made
+        tls: ssl.SSLContext | None = None,  # serve https, as Twilio does beyond loopback
     ) -> None:
         # Twilio answers 404 for a short while after the status callback; not_ready_for
         # reproduces that for the first N fetches of each recording.
@@ -33,13 +35,17 @@ class RecordingServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
+        self._scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def base_url(self) -> str:
         """Where the server listens."""
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self._scheme}://{host!s}:{port}"
 
     def start(self) -> RecordingServer:
         """Begin serving in a background thread."""

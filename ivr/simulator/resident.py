@@ -12,6 +12,7 @@ import httpx
 from twilio.request_validator import RequestValidator
 
 from hotline.core.settings import Settings
+from hotline.telephony.port import SimulatorTelephony, now_text
 from ivr.simulator.call import NumberConfig, Script, SimulatedCall
 from ivr.simulator.recordings import RecordingServer
 
@@ -34,8 +35,8 @@ def residents_file(settings: Settings) -> Path:
 
 
 def calls_log(settings: Settings) -> Path:
-    """Every simulated outbound call, one JSON object per line."""
-    return settings.data_dir / "simulator" / "outbound.jsonl"
+    """Every simulated outbound call, one JSON object per line (the carrier's call list)."""
+    return SimulatorTelephony(settings).call_log
 
 
 def behaviour_for(settings: Settings, phone: str, attempt: int) -> Behaviour:
@@ -75,7 +76,8 @@ def answer(
     log = calls_log(settings)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"sid": sid, "to": to, "answer": behaviour.answer}) + "\n")
+        entry = {"sid": sid, "to": to, "answer": behaviour.answer, "date_created": now_text()}
+        handle.write(json.dumps(entry) + "\n")
     base = {
         "CallSid": sid,
         "AccountSid": settings.twilio_account_sid,

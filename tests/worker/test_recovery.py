@@ -17,10 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotline.calls.models import Recording
+from hotline.core.database import unit_of_work
+from hotline.grids import service as grids
+from hotline.notifications import service as notifications
 from hotline.notifications.models import Message
 from hotline.transcripts.models import Transcript
 from ivr.simulator.recordings import RecordingServer
 from tests.conftest import FIXTURES, run_jobs
+from tests.hotline.notifications.test_sms import sms_log, ticket_for
 from tests.worker.helpers import finished_call, outcome
 from worker.context import WorkerContext
 from worker.failure_points import ENV
@@ -160,3 +164,45 @@ def test_a_transcription_killed_at_any_stage_completes_once(
     assert job.get_status() == "finished" and job.meta["crashes"] == 1
     assert job.retries_left == len(worker_context.settings.job_retry_seconds)
     assert FailedJobRegistry("transcription", connection=redis).count == 0
+
+
+def queued_text(ctx: WorkerContext, session: Session) -> Message:
+    with unit_of_work(ctx.sessions) as s:
+        ticket = ticket_for(ctx, s, "+8613811112222")
+        unit = grids.get_unit_by_code(session=s, code="1203-01")
+        assert unit is not None
+        member = grids.list_members(session=s, unit_id=unit.id)[0]
+        notifications.notify_member(
+            session=s, clock=ctx.clock, ticket=ticket, member=member, kind="dispatch",
+            timezone="Asia/Shanghai",
+        )  # fmt: skip
+    return session.scalars(select(Message)).one()
+
+
+@pytest.mark.parametrize("point", ["sms:noted", "sms:sent"])
+def test_a_text_whose_sender_died_is_sent_once(
+    point: str,
+    worker_context: WorkerContext,
+    redis: Redis,
+    session: Session,
+    seeded: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    message = queued_text(worker_context, session)
+    relay_once(
+        sessions=worker_context.sessions,
+        redis=redis,
+        clock=worker_context.clock,
+        settings=worker_context.settings,
+    )
+    monkeypatch.setenv(ENV, f"{point}=kill:{tmp_path / 'once'}")
+    work(redis)  # the horse dies at `point` (after the carrier took it, at sms:sent)
+    assert (tmp_path / "once").exists()
+    sent = [e for e in sms_log(worker_context) if e["body"] == message.body]
+    assert len(sent) == 1
+    session.rollback()  # end the read transaction that fetched the message
+    session.refresh(message)
+    assert message.status == "sent" and message.provider_sid == sent[0]["sid"]
+    job = Job.fetch(f"sms-{message.id}", connection=redis)
+    assert job.get_status() == "finished" and job.meta["crashes"] == 1

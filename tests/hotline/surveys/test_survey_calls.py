@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from redis import Redis
@@ -11,14 +13,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.core.clock import FixedClock
+from hotline.core.settings import Settings
 from hotline.notifications.models import Message
 from hotline.surveys.models import SurveyAttempt
-from tests.conftest import LiveServer, signed_post
+from ivr.simulator.resident import calls_log
+from tests.conftest import LiveServer, free_port, signed_post
 from tests.hotline.surveys.arrange import call_round, closed_ticket, script_residents, survey_of
+from worker import context, jobs
 from worker.context import WorkerContext
+from worker.failure_points import ENV
+from worker.queues import QUEUES
+from worker.relay import relay_once
+from worker.rq_worker import HotlineWorker
 
 PHONE = "+8613700000777"
 pytestmark = pytest.mark.slow
+
+
+def calls_log_entries(settings: Settings) -> list[dict[str, str]]:
+    path = calls_log(settings)
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def answered(
@@ -358,3 +372,38 @@ def test_texting_td_or_stop_cancels_callbacks_and_texts(
     survey, _ = survey_of(session, reference)
     assert survey.status == "cancelled" and survey.next_attempt_at is None
     assert session.scalars(select(SmsOptOut.phone)).all() == [PHONE]
+
+
+def test_a_survey_call_whose_dialer_died_is_placed_once(
+    sessions: sessionmaker[Session],
+    clock: FixedClock,
+    live: LiveServer,
+    survey_worker: WorkerContext,
+    redis: Redis,
+    session: Session,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The call's status callbacks go nowhere, so only the carrier knows the call was placed.
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    settings = survey_worker.settings.model_copy(update={"public_base_url": unreachable})
+    ctx = context.build(settings, clock=clock)
+    context.install(ctx)
+    try:
+        script_residents(settings, {PHONE: [{"keys": ["1", "5"]}]})
+        closed_ticket(sessions, clock, settings, 1, PHONE)
+        clock.advance(hours=1)
+        assert len(jobs.survey_sweep()["calls"]) == 1
+        relay_once(sessions=sessions, redis=redis, clock=clock, settings=settings)
+        monkeypatch.setenv(ENV, f"survey:dialed=kill:{tmp_path / 'once'}")
+        # A forking worker: the work horse dies once the carrier has the call, before its SID
+        # is noted; the job runs again in a new horse, which asks the carrier first.
+        HotlineWorker(list(QUEUES), connection=redis, job_monitoring_interval=2).work(burst=True)
+    finally:
+        ctx.engine.dispose()
+    assert (tmp_path / "once").exists()
+    placed = [e for e in calls_log_entries(settings) if e["to"] == PHONE]
+    assert len(placed) == 1
+    session.rollback()
+    attempt = session.scalars(select(SurveyAttempt)).one()
+    assert attempt.call_sid == placed[0]["sid"] and attempt.outcome == "queued"

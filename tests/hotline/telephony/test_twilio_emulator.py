@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from redis import Redis
@@ -160,3 +161,29 @@ def test_ringing_redirecting_and_hanging_up_agent_legs(
     assert next(c for c in calls if c["sid"] == sid)["status"] == "canceled"
     with pytest.raises(TelephonyError, match="could not redirect"):
         adapter.redirect_call("CA" + "0" * 32, f"{base}/agent/connect?entry=1")
+
+
+def test_a_crashed_send_is_found_at_the_carrier_by_number_body_and_time(
+    settings: Settings, emulator: Emulator
+) -> None:
+    adapter = TwilioTelephony(twilio_settings(settings, emulator))
+    before = datetime.now(UTC)
+    sid = adapter.send_sms("+8613800000003", "【12345】工单2026-000003已受理")
+    adapter.send_sms("+8613800000003", "【12345】工单2026-000004已受理")
+    assert adapter.find_sms("+8613800000003", "【12345】工单2026-000003已受理", before) == sid
+    assert adapter.find_sms("+8613800000004", "【12345】工单2026-000003已受理", before) is None
+    later = before + timedelta(minutes=5)
+    assert adapter.find_sms("+8613800000003", "【12345】工单2026-000003已受理", later) is None
+
+
+def test_a_crashed_dial_is_found_at_the_carrier_by_number_and_time(
+    settings: Settings, emulator: Emulator
+) -> None:
+    adapter = TwilioTelephony(twilio_settings(settings, emulator))
+    before = datetime.now(UTC)
+    sid = adapter.place_call(
+        "+8613800000005", "https://x/start", "https://x/status", detect_machine=False
+    )
+    assert adapter.find_call("+8613800000005", before) == sid
+    assert adapter.find_call("+8613800000006", before) is None
+    assert adapter.find_call("+8613800000005", before + timedelta(minutes=5)) is None
