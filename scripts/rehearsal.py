@@ -21,9 +21,11 @@ import contextlib
 import glob
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import ssl
@@ -58,6 +60,7 @@ from ivr.simulator.call import NumberConfig, Script, SimulatedCall  # noqa: E402
 from ivr.simulator.recordings import RecordingServer  # noqa: E402
 
 NET, BRIDGE = "10.231.0", "hlr0"
+DISKS = ("web1", "web2", "work1", "work2")  # hosts whose data folders the others cannot see
 HOSTS = {"lb": 2, "db": 10, "redis": 11, "web1": 21, "web2": 22, "work1": 31, "work2": 32}
 ACCOUNT, TOKEN, API = "AC" + "d" * 32, "rehearsal-auth-token", "rehearsal-api-token"
 PASSWORD = "rehearsal password"
@@ -139,8 +142,16 @@ class Processes:
 
     def run(self, host: str, command: list[str], **extra: str) -> subprocess.Popen[bytes]:
         log = (self.tmp / "logs" / f"{host}.log").open("ab")
+        # Each host has a disk of its own: the other hosts' data folders are hidden under an
+        # empty read-only tmpfs in this process's mount namespace (`ip netns exec` makes one).
+        hidden = [self.tmp / other for other in DISKS if other != host]
+        for folder in hidden:
+            folder.mkdir(exist_ok=True)
+        mounts = "".join(
+            f"mount -t tmpfs -o ro,size=64k hidden {shlex.quote(str(f))} && " for f in hidden
+        )
         process = subprocess.Popen(
-            ["ip", "netns", "exec", ns(host), *command],
+            ["ip", "netns", "exec", ns(host), "sh", "-c", f'{mounts}exec "$@"', "sh", *command],
             env={**self.env, **extra},
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -533,6 +544,7 @@ def object_store(store: str) -> Iterator[str | None]:
     import boto3
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
     server = ThreadedMotoServer(ip_address=f"{NET}.1", port=9000, verbose=False)
     server.start()
     endpoint = f"http://{NET}.1:9000"
@@ -606,7 +618,10 @@ def rehearse(args: argparse.Namespace, network: Network, tmp: Path) -> int:
             wait_until(surveyed, 300)
             time.sleep(5)  # a survey call's last webhooks
             timeline.note("surveys settled")
+            fetched = sum(carrier.downloads.values())
             rows = checks(sessions, tmp, placed, closed)
+            played = sum(carrier.downloads.values()) - fetched
+            timeline.note(f"the web hosts fetched {played} recordings from the carrier to play")
         finally:
             carrier.stop()
             engine.dispose()
