@@ -307,6 +307,7 @@ def redis_commands(redis: str) -> int:
 
 
 IDLE_SECONDS = 10.0
+SETTLE_SECONDS = 10.0
 
 
 def idle_rates(database: str, redis: str, seconds: float) -> tuple[float | None, float]:
@@ -340,6 +341,7 @@ def throughput(
     sessions = make_sessionmaker(make_engine(database))
     try:
         watch = MemoryWatch(workers)
+        time.sleep(SETTLE_SECONDS)  # past the workers' start-up (registration, registry clean-up)
         idle_commits, idle_commands = idle_rates(database, redis, IDLE_SECONDS)
         before, commands, started = commits(database), redis_commands(redis), time.monotonic()
         ids = [hang_up(sessions, url_of(), n) for n in range(per_worker * count)]
