@@ -7,7 +7,9 @@ from rq import Queue, Retry
 
 from hotline.core.settings import Settings
 
-QUEUES = ("transcription", "default")
+# Taken in this order: text messages (a fraction of a second each) never wait behind a backlog
+# of recordings; survey calls and sweeps, which may wait for their turn, come last.
+QUEUES = ("messages", "transcription", "default")
 JOB_TIMEOUT_SECONDS = 600
 
 

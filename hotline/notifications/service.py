@@ -22,6 +22,7 @@ from hotline.tickets.models import Ticket
 
 TEMPLATES = Path(__file__).with_name("templates.yaml")
 SEND_FUNCTION = "worker.jobs.send_message"
+MESSAGES_QUEUE = "messages"  # ahead of transcription in every worker (worker/queues.py)
 DATE_FORMATS = {"zh-CN": "%m月%d日 %H:%M", "en": "%b %d %H:%M", "ko": "%m월 %d일 %H:%M"}
 
 
@@ -102,7 +103,7 @@ def queue_sms(
             session=session,
             clock=clock,
             job_id=f"sms-{message.id}",
-            queue="default",
+            queue=MESSAGES_QUEUE,
             function=SEND_FUNCTION,
             args=[message.id],
         )
