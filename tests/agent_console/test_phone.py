@@ -98,6 +98,10 @@ def test_a_grid_worker_resolves_with_photos_and_a_supervisor_sees_them(
     images = phone.locator(".photos img")
     expect(images).to_have_count(2)
     images.last.scroll_into_view_if_needed()
+    # The images load after the page is shown: wait until both finished, then check them.
+    phone.wait_for_function(
+        "() => [...document.querySelectorAll('.photos img')].every(i => i.complete)"
+    )
     loaded = images.evaluate_all("(imgs) => imgs.map(i => i.complete && i.naturalWidth)")
     assert loaded == [640, 640]
     expect(phone.locator("#h-photos")).to_have_text("现场照片")
