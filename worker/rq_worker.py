@@ -86,7 +86,7 @@ class HotlineWorker(Worker):
 
 def work_forever(build: Callable[[], HotlineWorker], redis: Redis) -> None:
     """RQ's loop, started again whenever it gives up because Redis went away (a restart, a
-    failover, a cut network) until a stop is requested; the relays requeue what was running."""
+    failover, a cut network) until a stop is requested; the running job finishes first."""
     while True:
         worker = build()
         try:

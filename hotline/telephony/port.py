@@ -173,33 +173,26 @@ class TwilioTelephony(_Recordings):
 
     def find_sms(self, to: str, body: str, since: datetime) -> str | None:
         """messages.list to this number from ours, newest first; same body, created since."""
-        from twilio.base.exceptions import TwilioException
-
-        try:
-            found = self.client().messages.list(
-                to=to, from_=self.settings.twilio_number, limit=LOOKUP_LIMIT
-            )
-        except TwilioException as error:
-            raise TelephonyError(f"Twilio could not list the texts to {to}: {error}") from error
-        for message in found:
+        for message in self._newest_to(self.client().messages, to, "texts"):
             if message.body == body and taken_after(message.date_created, since):
                 return str(message.sid)
         return None
 
     def find_call(self, to: str, since: datetime) -> str | None:
         """calls.list to this number from ours, newest first; created since."""
-        from twilio.base.exceptions import TwilioException
-
-        try:
-            found = self.client().calls.list(
-                to=to, from_=self.settings.twilio_number, limit=LOOKUP_LIMIT
-            )
-        except TwilioException as error:
-            raise TelephonyError(f"Twilio could not list the calls to {to}: {error}") from error
-        for call in found:
+        for call in self._newest_to(self.client().calls, to, "calls"):
             if taken_after(call.date_created, since):
                 return str(call.sid)
         return None
+
+    def _newest_to(self, resource: Any, to: str, what: str) -> list[Any]:
+        """The newest LOOKUP_LIMIT records of a list resource from our number to `to`."""
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            return list(resource.list(to=to, from_=self.settings.twilio_number, limit=LOOKUP_LIMIT))
+        except TwilioException as error:
+            raise TelephonyError(f"Twilio could not list the {what} to {to}: {error}") from error
 
 
 class SimulatorTelephony(_Recordings):

@@ -50,6 +50,10 @@ def work(redis: Redis) -> None:
     HotlineWorker(list(QUEUES), connection=redis, job_monitoring_interval=2).work(burst=True)
 
 
+def relay(ctx: WorkerContext, redis: Redis) -> None:
+    relay_once(sessions=ctx.sessions, redis=redis, clock=ctx.clock, settings=ctx.settings)
+
+
 def runs(tally: Path) -> int:
     return len(tally.read_text().splitlines()) if tally.exists() else 0
 
@@ -143,12 +147,7 @@ def test_a_transcription_killed_at_any_stage_completes_once(
 ) -> None:
     _, url = recordings.add(FIXTURES / "ko_water.wav")
     finished_call(worker_context.sessions, worker_context.clock, recording_url=url)
-    relay_once(
-        sessions=worker_context.sessions,
-        redis=redis,
-        clock=worker_context.clock,
-        settings=worker_context.settings,
-    )
+    relay(worker_context, redis)
     monkeypatch.setenv(ENV, f"{point}=kill:{tmp_path / 'once'}")
     work(redis)  # the horse dies at `point`, the job runs again in a new horse
     assert (tmp_path / "once").exists()
@@ -190,12 +189,7 @@ def test_a_text_whose_sender_died_is_sent_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     message = queued_text(worker_context, session)
-    relay_once(
-        sessions=worker_context.sessions,
-        redis=redis,
-        clock=worker_context.clock,
-        settings=worker_context.settings,
-    )
+    relay(worker_context, redis)
     monkeypatch.setenv(ENV, f"{point}=kill:{tmp_path / 'once'}")
     work(redis)  # the horse dies at `point` (after the carrier took it, at sms:sent)
     assert (tmp_path / "once").exists()
