@@ -8,11 +8,12 @@ from importlib.metadata import entry_points
 
 from fastapi import APIRouter, FastAPI
 
-from hotline.api import agents, calls, health, kb, metrics, tickets
+from hotline.api import agents, calls, health, kb, metrics, open311, tickets
 from hotline.calls.store import make_store
 from hotline.core.clock import Clock, SystemClock
 from hotline.core.database import make_engine, make_sessionmaker
 from hotline.core.settings import Settings, load_settings
+from hotline.open311.ratelimit import RateLimiter
 from hotline.surveys.policy import survey_policy
 from hotline.transcripts.partials import PartialStore
 from hotline.triage.policy import policy_from_settings
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # Models load on the first live stream (or at start in `hotline live`), once per process.
     app.state.live_engine = VoskEngine(resolve_models(settings.vosk_models, settings.models_dir))
     app.state.live_partials = PartialStore(settings)
+    app.state.open311_limiter = RateLimiter(settings)  # connects on the first keyed request
     app.state.recording_store = make_store(settings)  # no connection until a recording is read
     app.include_router(health.router)
     app.include_router(tickets.router)
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(calls.router)
     app.include_router(metrics.router)
     app.include_router(kb.router)
+    app.include_router(open311.router)
     # The IVR and the console plug in from their own packages, so the domain never imports them.
     for plugin in entry_points(group=ROUTER_PLUGINS):
         loaded = plugin.load()

@@ -16,8 +16,10 @@ from hotline.core.settings import ConfigurationError, load_settings
 from hotline.grids import command as grids_command
 from hotline.kb import command as kb_command
 from hotline.metrics import command as report_command
+from hotline.open311 import command as open311_command
 from hotline.retention import command as retention_command
 from hotline.users import command as users_command
+from hotline.webhooks import command as webhooks_command
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -115,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     users_command.register(commands)
     report_command.register(commands)
     retention_command.register(commands)
+    open311_command.register(commands)
+    webhooks_command.register(commands)
     for plugin in sorted(entry_points(group=COMMAND_PLUGINS), key=lambda e: e.name):
         plugin.load()(commands)
     return parser

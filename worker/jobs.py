@@ -21,6 +21,8 @@ from hotline.telephony import pacing
 from hotline.telephony.download import RecordingRejected, RecordingUnavailable
 from hotline.telephony.port import TelephonyError
 from hotline.transcripts import service as transcripts
+from hotline.webhooks import delivery as webhook_delivery
+from hotline.webhooks import service as webhooks
 from transcription.result import Transcription
 from worker import context
 from worker.failure_points import reach
@@ -195,6 +197,21 @@ def retention_sweep() -> dict[str, Any]:
         "held": report.held,
         "failed": len(report.failed),
     }
+
+
+def deliver_webhook(delivery_id: int) -> dict[str, Any]:
+    """POST a subscriber's waiting events for this delivery's ticket, in order; one try each."""
+    ctx = context.current()
+    return webhook_delivery.deliver(
+        sessions=ctx.sessions, clock=ctx.clock, settings=ctx.settings, delivery_id=delivery_id
+    )
+
+
+def webhook_sweep() -> dict[str, Any]:
+    """Queue the retries that are due and the deliveries a dead worker was holding."""
+    ctx = context.current()
+    with unit_of_work(ctx.sessions) as session:
+        return {"queued": webhooks.queue_due(session=session, clock=ctx.clock)}
 
 
 def survey_sweep() -> dict[str, Any]:

@@ -79,6 +79,8 @@ def relay_once(
 SWEEP_FUNCTION = "worker.jobs.escalation_sweep"
 SURVEY_SWEEP_FUNCTION = "worker.jobs.survey_sweep"
 SURVEY_SWEEP_SECONDS = 15.0
+WEBHOOK_SWEEP_FUNCTION = "worker.jobs.webhook_sweep"
+WEBHOOK_SWEEP_SECONDS = 5.0
 RETENTION_SWEEP_FUNCTION = "worker.jobs.retention_sweep"
 RETENTION_SWEEP_SECONDS = 86_400.0  # daily
 
@@ -118,6 +120,17 @@ def enqueue_survey_sweep(*, redis: Redis, clock: Clock) -> bool:
     """Queue this interval's survey sweep (due callbacks become call jobs), once."""
     return _enqueue_periodic(
         redis, SURVEY_SWEEP_FUNCTION, "survey-sweep", SURVEY_SWEEP_SECONDS, clock.now().timestamp()
+    )
+
+
+def enqueue_webhook_sweep(*, redis: Redis, clock: Clock) -> bool:
+    """Queue this interval's webhook sweep (due retries become send jobs), once."""
+    return _enqueue_periodic(
+        redis,
+        WEBHOOK_SWEEP_FUNCTION,
+        "webhook-sweep",
+        WEBHOOK_SWEEP_SECONDS,
+        clock.now().timestamp(),
     )
 
 
@@ -186,6 +199,7 @@ def run_forever(
             last_lost_sweep = time.monotonic()
         enqueue_sweep(redis=redis, clock=clock, settings=settings)
         enqueue_survey_sweep(redis=redis, clock=clock)
+        enqueue_webhook_sweep(redis=redis, clock=clock)
         enqueue_retention_sweep(redis=redis, clock=clock)
         try:
             moved = relay_once(sessions=sessions, redis=redis, clock=clock, settings=settings)

@@ -13,6 +13,7 @@ def import_all_models() -> None:
     import hotline.hotspots.models
     import hotline.kb.models
     import hotline.notifications.models
+    import hotline.open311.models
     import hotline.outbox.models
     import hotline.photos.models
     import hotline.queue.models
@@ -21,4 +22,5 @@ def import_all_models() -> None:
     import hotline.surveys.models
     import hotline.tickets.models
     import hotline.transcripts.models
-    import hotline.users.models  # noqa: F401
+    import hotline.users.models
+    import hotline.webhooks.models  # noqa: F401

@@ -57,6 +57,15 @@ def embedded_url(settings: Settings) -> str | None:
     return url if _alive(url) else None
 
 
+def best_effort_client(settings: Settings, timeout: float) -> Redis | None:
+    """A client for HOTLINE_REDIS_URL or a running embedded Valkey, with short timeouts, for
+    web-side extras that carry on without Redis; None when there is nothing to connect to."""
+    url = settings.redis_url or embedded_url(settings)
+    if url is None:
+        return None
+    return Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+
+
 def open_redis(settings: Settings, *, start_embedded: bool = True) -> RedisHandle:
     """Use HOTLINE_REDIS_URL, else join or start the data directory's embedded Valkey."""
     if settings.redis_url:

@@ -81,8 +81,19 @@ class Settings(BaseSettings):
     # A job whose worker or host died is requeued about this long plus 20 s after it died.
     job_heartbeat_seconds: int = Field(10, ge=1, le=60)
     job_retry_seconds: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [10, 60, 300])
+    open311_jurisdiction_id: str | None = None  # set: clients that send one must send this
+    open311_public_reads: bool = True  # GET services/requests without an api_key
+    open311_rate_limit: int = Field(60, ge=1, le=100_000)  # per key per minute, for new keys
+    webhook_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    # Waits between tries of a failed delivery; after the last one it is given up (replayable).
+    webhook_retry_seconds: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [10, 60, 300, 1800, 7200, 21600]
+    )
+    webhook_pause_after: int = Field(20, ge=1)  # failed tries in a row before a pause
 
-    @field_validator("recording_hosts", "api_tokens", "job_retry_seconds", mode="before")
+    @field_validator(
+        "recording_hosts", "api_tokens", "job_retry_seconds", "webhook_retry_seconds", mode="before"
+    )
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value) if isinstance(value, str) else value

@@ -55,6 +55,21 @@ def _name(n: int) -> str:
     return SURNAMES[n % len(SURNAMES)] + GIVEN[(n // len(SURNAMES)) % len(GIVEN)]
 
 
+ORIGIN = (39.90, 116.40)  # the south-west corner of the demo map (WGS 84)
+SIDE = 0.01  # a community is a square about 1.1 km a side; its four grids are its quarters
+
+
+def _square(south: float, west: float, side: float) -> dict[str, Any]:
+    """A unit's centre point and square boundary, rounded as a survey would give them."""
+    north, east = round(south + side, 6), round(west + side, 6)
+    south, west = round(south, 6), round(west, 6)
+    return {
+        "lat": round((south + north) / 2, 6),
+        "long": round((west + east) / 2, 6),
+        "boundary": [[south, west], [south, east], [north, east], [north, west]],
+    }
+
+
 def registry() -> dict[str, list[dict[str, Any]]]:
     """The demo town as registry data (the shape `hotline grids export` prints)."""
     data: dict[str, list[dict[str, Any]]] = {
@@ -93,7 +108,8 @@ def registry() -> dict[str, list[dict[str, Any]]]:
             member(f"{town}-TR{n}", town, Role.TRIAGE_OFFICER, ALL, "zh-CN")
     member("D01-SV", "D01", Role.SUPERVISOR, ALL, "zh-CN")
     grids: list[str] = []
-    for code, town, (zh, zh_kind), (en, en_kind), (ko, ko_kind) in COMMUNITIES:
+    for number, (code, town, (zh, zh_kind), (en, en_kind), (ko, ko_kind)) in enumerate(COMMUNITIES):
+        south, west = ORIGIN[0] + number // 3 * SIDE, ORIGIN[1] + number % 3 * SIDE
         data["communities"].append(
             {
                 "code": code,
@@ -101,6 +117,7 @@ def registry() -> dict[str, list[dict[str, Any]]]:
                 "name_zh": zh + zh_kind,
                 "name_en": f"{en} {en_kind}",
                 "name_ko": f"{ko} {ko_kind}",
+                **_square(south, west, SIDE),
             }
         )
         member(f"{code}-S1", code, Role.COMMUNITY_STAFF, ALL, "zh-CN")
@@ -115,6 +132,9 @@ def registry() -> dict[str, list[dict[str, Any]]]:
                     "name_en": f"{en} Grid {g}",
                     "name_ko": f"{ko} {g}구역",
                     "landmarks": [zh + lm_zh, f"{en} {lm_en}", ko + lm_ko],
+                    **_square(
+                        south + (g - 1) // 2 * SIDE / 2, west + (g - 1) % 2 * SIDE / 2, SIDE / 2
+                    ),
                 }
             )
             # Korean-speaking staff in Shiqiao show members get SMS in their own language.

@@ -27,6 +27,10 @@ def export_registry(*, session: Session) -> dict[str, list[dict[str, Any]]]:
             item["name_ko"] = unit.name_ko
         if unit.landmarks:
             item["landmarks"] = list(unit.landmarks)
+        if unit.latitude is not None and unit.longitude is not None:
+            item.update(lat=unit.latitude, long=unit.longitude)
+        if unit.boundary:
+            item["boundary"] = [list(corner) for corner in unit.boundary]
         out[section].append(item)
     members = session.scalars(select(Member).order_by(Member.code)).all()
     member_code = {member.id: member.code for member in members}

@@ -9,7 +9,7 @@ from typing import Any
 from hotline.core.sourcefiles import Located, SourceFileError, csv_rows, yaml_sections
 from hotline.grids.schemas import PARENT_FIELD, SECTIONS
 
-LIST_FIELDS = {"phones", "categories", "landmarks"}
+LIST_FIELDS = {"phones", "categories", "landmarks", "boundary"}
 
 
 class RegistryFileError(SourceFileError):

@@ -139,6 +139,9 @@ def _upsert_unit(
         "name_en": model.name_en,
         "name_ko": model.name_ko,
         "landmarks": model.landmarks,
+        "latitude": model.lat,
+        "longitude": model.long,
+        "boundary": [list(corner) for corner in model.boundary] if model.boundary else None,
     }
     unit = units.get(model.code)
     if unit is not None and unit.level != level:

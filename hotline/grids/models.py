@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.core.database import Base
@@ -49,6 +49,10 @@ class OrgUnit(Base):
     name_en: Mapped[str] = mapped_column(String(100))
     name_ko: Mapped[str | None] = mapped_column(String(100))
     landmarks: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Optional map data (WGS 84): a point such as the office, and the boundary ring.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    boundary: Mapped[list[list[float]] | None] = mapped_column(JSON)  # [[lat, long], ...]
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hotline.core.phones import E164_PATTERN, is_e164
 from hotline.grids.models import Role, UnitLevel
@@ -43,6 +43,40 @@ class UnitIn(Strict):
     name_ko: str | None = Field(default=None, max_length=100)
     parent: str | None = None
     landmarks: list[str] = Field(default_factory=list)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    long: float | None = Field(default=None, ge=-180, le=180)
+    boundary: list[tuple[float, float]] | None = None  # [lat, long] corners, WGS 84
+
+    @field_validator("boundary", mode="before")
+    @classmethod
+    def _corners(cls, value: object) -> object:
+        """CSV cells give `lat long` (or `lat,long`) per corner; empty means none."""
+        if not value:
+            return None
+        if isinstance(value, list):
+            return [_corner(item) for item in value]
+        return value
+
+    @model_validator(mode="after")
+    def _coordinates(self) -> UnitIn:
+        if (self.lat is None) != (self.long is None):
+            raise ValueError("lat and long go together")
+        if self.boundary is not None:
+            if len(self.boundary) < 3:
+                raise ValueError("a boundary needs at least 3 corners")
+            bad = [c for c in self.boundary if not (-90 <= c[0] <= 90 and -180 <= c[1] <= 180)]
+            if bad:
+                raise ValueError(f"boundary corners out of range: {bad[:3]}")
+        return self
+
+
+def _corner(item: object) -> object:
+    if isinstance(item, str):
+        parts = item.replace(",", " ").split()
+        if len(parts) != 2:
+            raise ValueError(f"boundary corner {item!r} is not `lat long`")
+        return [float(parts[0]), float(parts[1])]
+    return item
 
 
 class CommunityIn(UnitIn):

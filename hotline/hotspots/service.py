@@ -16,13 +16,12 @@ from hotline.grids.models import OrgUnit
 from hotline.hotspots.models import TicketLink
 from hotline.hotspots.rules import Hotspot, Key, PlaceLevel, compare
 from hotline.metrics.periods import period_bounds
-from hotline.reasons import service as reasons
 from hotline.reasons.codes import reason
 from hotline.routing import service as routing
 from hotline.tickets import desk
 from hotline.tickets import service as tickets
 from hotline.tickets.categories import Category
-from hotline.tickets.models import Ticket, TicketEvent
+from hotline.tickets.models import Ticket
 from hotline.tickets.transitions import TicketStatus
 from hotline.triage.policy import TriagePolicy
 from hotline.users.access import require, ticket_scope
@@ -209,18 +208,11 @@ def open_case(
     )
     why = reason("hotspot.opened", count=len(found), place=place, category=category)
     case.events.append(
-        TicketEvent(
-            action="create",
-            from_status=None,
-            to_status=TicketStatus.RECEIVED,
-            actor=actor.name,
-            rule="proactive-case",
-            created_at=now,
-            **reasons.columns(why),
-        )
+        tickets.opening_event(actor=actor.name, why=why, at=now, rule="proactive-case")
     )
     session.add(case)
     session.flush()
+    tickets.announce_created(session=session, clock=clock, ticket=case)
     session.add_all(TicketLink(case_id=case.id, ticket_id=t.id, created_at=now) for t in found)
     desk.retriage(
         session=session,

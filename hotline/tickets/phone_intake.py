@@ -12,7 +12,6 @@ from hotline.grids import service as grids
 from hotline.kb import service as kb
 from hotline.kb.models import Article, ArticleStatus
 from hotline.notifications import service as notifications
-from hotline.reasons import service as reasons
 from hotline.reasons.codes import Reason, reason
 from hotline.routing import service as routing
 from hotline.tickets import classes
@@ -20,7 +19,7 @@ from hotline.tickets import service as tickets
 from hotline.tickets.categories import Category
 from hotline.tickets.desk import retriage
 from hotline.tickets.kinds import IntakeType
-from hotline.tickets.models import Ticket, TicketEvent, TicketNote
+from hotline.tickets.models import Ticket, TicketNote
 from hotline.tickets.transitions import TicketAction, TicketStatus
 from hotline.triage import service as triage
 from hotline.triage.config import TriageLevel
@@ -78,18 +77,10 @@ def _typed_ticket(
         created_at=now,
         updated_at=now,
     )
-    ticket.events.append(
-        TicketEvent(
-            action="create",
-            from_status=None,
-            to_status=TicketStatus.RECEIVED,
-            actor=actor.name,
-            **reasons.columns(why),
-            created_at=now,
-        )
-    )
+    ticket.events.append(tickets.opening_event(actor=actor.name, why=why, at=now))
     session.add(ticket)
     session.flush()
+    tickets.announce_created(session=session, clock=clock, ticket=ticket)
     return ticket
 
 

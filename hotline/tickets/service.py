@@ -22,6 +22,7 @@ from hotline.tickets.transitions import (
     TicketStatus,
     next_status,
 )
+from hotline.webhooks import service as webhooks
 
 
 def next_reference(*, session: Session, year: int) -> str:
@@ -114,20 +115,20 @@ def get_or_create_for_call(
             updated_at=now,
         )
         ticket.events.append(
-            TicketEvent(
-                action="create",
-                from_status=None,
-                to_status=TicketStatus.RECEIVED,
+            opening_event(
                 actor=channel,
-                **reasons.columns(codes.reason("intake.fallback") if fallback else None),
-                created_at=now,
+                why=codes.reason("intake.fallback") if fallback else None,
+                at=now,
             )
         )
         return ticket
 
-    return get_or_insert(
+    ticket, created = get_or_insert(
         session=session, find=lambda: get_by_call(session=session, call_id=call_id), build=build
     )
+    if created:
+        announce_created(session=session, clock=clock, ticket=ticket)
+    return ticket, created
 
 
 def transition(
@@ -160,7 +161,28 @@ def transition(
     )
     ticket.events.append(event)
     session.flush()
+    webhooks.announce(session=session, clock=clock, ticket=ticket, event=event)
     return event
+
+
+def opening_event(
+    *, actor: str, why: reasons.Why, at: datetime, rule: str | None = None
+) -> TicketEvent:
+    """The first event of a new ticket: created, received."""
+    return TicketEvent(
+        action="create",
+        from_status=None,
+        to_status=TicketStatus.RECEIVED,
+        actor=actor,
+        rule=rule,
+        created_at=at,
+        **reasons.columns(why),
+    )
+
+
+def announce_created(*, session: Session, clock: Clock, ticket: Ticket) -> None:
+    """Tell subscribers about a new ticket (after it is flushed with its create event)."""
+    webhooks.announce(session=session, clock=clock, ticket=ticket, event=ticket.events[0])
 
 
 def record(

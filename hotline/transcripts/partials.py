@@ -13,7 +13,7 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 
-from hotline.core.redis import embedded_url
+from hotline.core.redis import best_effort_client
 from hotline.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,7 @@ class PartialStore:
 
     def _redis(self) -> Redis | None:
         if self._client is None:
-            url = self.settings.redis_url or embedded_url(self.settings)
-            if url is None:
-                return None
-            self._client = Redis.from_url(
-                url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS
-            )
+            self._client = best_effort_client(self.settings, TIMEOUT_SECONDS)
         return self._client
 
     def put(self, call_sid: str, track: str, segment: dict[str, Any]) -> None:

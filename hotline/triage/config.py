@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
@@ -51,14 +51,41 @@ class LevelRule(_Strict):
     urgency: Urgency | None = None  # None: the category's own class
 
 
+class AnswerChoice(_Strict):
+    """One answer of a list question: its key and its name per language."""
+
+    key: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    name: dict[str, str]
+
+
+class Question(_Strict):
+    """A category-specific question outside systems ask (an Open311 service attribute)."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+    required: bool = False
+    description: dict[str, str]
+    values: list[AnswerChoice] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _choices(self) -> Question:
+        if self.datatype.endswith("valuelist") and not self.values:
+            raise ValueError(f"question {self.code}: a {self.datatype} needs values")
+        return self
+
+
 class CategoryRule(_Strict):
-    """One category: its intake type and time-limit class, default level, keywords."""
+    """One category: its intake type and time-limit class, default level, keywords, and how
+    it is described to outside systems (group, description, questions; per language)."""
 
     intake_type: IntakeType
     urgency: Urgency = Urgency.GENERAL
     level: TriageLevel = TriageLevel.GENERAL
     keywords: dict[str, list[str]] = Field(default_factory=dict)
     urgent_keywords: dict[str, list[str]] = Field(default_factory=dict)
+    group: dict[str, str] = Field(default_factory=dict)
+    description: dict[str, str] = Field(default_factory=dict)
+    questions: list[Question] = Field(default_factory=list)
 
 
 class CategoryConfig(_Strict):

@@ -32,6 +32,8 @@ class TriageInput:
     transcript_ok: bool = False
     keyed_category: str | None = None
     keyed_community: str | None = None
+    given_community: str | None = None  # an outside system's location (Open311), placed
+    given_grid: str | None = None
     household_grid: str | None = None
     household_community: str | None = None
     places: tuple[Place, ...] = ()
@@ -120,13 +122,19 @@ def choose_place(data: TriageInput) -> tuple[str | None, str | None, list[Reason
     """(community, grid, reasons, conflicting) from keypad, household on file and transcript."""
     reasons: list[Reason] = []
     mentioned = find_places(data.transcript, data.places) if data.transcript_ok else []
-    community = data.keyed_community or data.household_community
+    community = data.keyed_community or data.given_community or data.household_community
     if data.keyed_community:
         reasons.append(reason("triage.keyed_community", community=data.keyed_community))
+    elif data.given_community:
+        reasons.append(reason("triage.given_community", community=data.given_community))
     elif data.household_community:
         reasons.append(reason("triage.household_community", community=data.household_community))
-    grid = data.household_grid if data.household_community == community else None
-    if grid:
+    grid = None
+    if data.given_grid and data.given_community == community:
+        grid = data.given_grid
+        reasons.append(reason("triage.given_grid", grid=grid))
+    elif data.household_community == community and data.household_grid:
+        grid = data.household_grid
         reasons.append(reason("triage.household_grid", grid=grid))
     conflicting = False
     for place in mentioned:

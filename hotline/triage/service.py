@@ -62,8 +62,14 @@ def triage_ticket(
     policy: TriagePolicy,
     ticket: Ticket,
     transcript: Transcript | None,
+    written: str | None = None,
+    given: tuple[str | None, str | None] | None = None,
 ) -> TriageDecision:
-    """Decide category, place and level; dispatch unless a person must look first."""
+    """Decide category, place and level; dispatch unless a person must look first.
+
+    `written` is a resident's own description (read like a transcript); `given` is the
+    (community, grid) an outside system's location was placed in.
+    """
     call = calls.get_or_raise(session=session, call_id=ticket.call_id) if ticket.call_id else None
     household = household_for(session=session, phone=ticket.caller)
     keyed = (
@@ -71,12 +77,19 @@ def triage_ticket(
         if call is not None and call.location_source == LocationSource.KEYED
         else None
     )
+    if written is not None:
+        text, text_ok = written, bool(written.strip())
+    else:
+        text = transcript.text if transcript else ""
+        text_ok = transcript is not None and transcript.status == TranscriptStatus.OK
     data = TriageInput(
         language=ticket.language or "zh-CN",
-        transcript=transcript.text if transcript else "",
-        transcript_ok=transcript is not None and transcript.status == TranscriptStatus.OK,
+        transcript=text,
+        transcript_ok=text_ok,
         keyed_category=call.category if call else ticket.category,
-        keyed_community=keyed or (ticket.location_code if call is None else None),
+        keyed_community=keyed or (ticket.location_code if call is None and not given else None),
+        given_community=given[0] if given else None,
+        given_grid=given[1] if given else None,
         household_grid=household.grid.code if household else None,
         household_community=_community_of(household.grid) if household else None,
         places=places(session=session),

@@ -171,3 +171,58 @@ def test_demo_teams_have_the_1_6_n_shape(sessions: sessionmaker[Session], sessio
     ]
     assert len(roles) > 7
     assert count(session, HouseholdPhone) == 550
+
+
+MAPPED = """\
+districts:
+  - {code: D9, name_zh: 测试区, name_en: Test District}
+towns:
+  - {code: T9, district: D9, name_zh: 测试镇, name_en: Test Town}
+communities:
+  - code: "9901"
+    town: T9
+    name_zh: 一社区
+    name_en: One Community
+    lat: 30.5
+    long: 114.3
+    boundary: [[30.49, 114.29], [30.49, 114.31], [30.51, 114.31], [30.51, 114.29]]
+"""
+
+
+def test_coordinates_import_export_and_csv(
+    sessions: sessionmaker[Session], session: Session, tmp_path: Path
+) -> None:
+    load(sessions, write(tmp_path, MAPPED))
+    unit = grids.get_unit_by_code(session=session, code="9901")
+    assert unit is not None and (unit.latitude, unit.longitude) == (30.5, 114.3)
+    assert unit.boundary == [[30.49, 114.29], [30.49, 114.31], [30.51, 114.31], [30.51, 114.29]]
+    exported = export_registry(session=session)["communities"][0]
+    assert exported["lat"] == 30.5 and len(exported["boundary"]) == 4
+    session.rollback()
+    csv = (
+        "code,community,name_zh,name_en,lat,long,boundary\n"
+        "9901-01,9901,一网格,Grid One,30.495,114.295,"
+        "30.49 114.29;30.49 114.30;30.50 114.30;30.50 114.29\n"
+    )
+    assert load(sessions, write(tmp_path, csv, "grids.csv")) == [
+        "grids: 1 created, 0 updated, 0 unchanged"
+    ]
+    grid = grids.get_unit_by_code(session=session, code="9901-01")
+    assert grid is not None and grid.boundary is not None and grid.boundary[2] == [30.5, 114.3]
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ("lat: 30.5", "lat and long go together"),
+        ("lat: 95\n    long: 114", "lat: Input should be less than or equal to 90"),
+        ("boundary: [[30, 114], [31, 114]]", "at least 3 corners"),
+        ("boundary: [[30, 114], [31, 114], [31, 200]]", "out of range"),
+    ],
+)
+def test_bad_coordinates_are_refused(
+    sessions: sessionmaker[Session], tmp_path: Path, fields: str, problem: str
+) -> None:
+    text = MAPPED.split("    lat: 30.5")[0] + "    " + fields + "\n"
+    with pytest.raises(RegistryFileError, match=problem.replace("[", r"\[")):
+        load(sessions, write(tmp_path, text))

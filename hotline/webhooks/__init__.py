@@ -1,0 +1,1 @@
+"""Event webhooks: department systems told when a ticket moves."""
