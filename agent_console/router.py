@@ -12,6 +12,7 @@ from agent_console.pages import (
     calls,
     dashboard,
     intake,
+    integrations,
     kb,
     media,
     seat,
@@ -36,6 +37,7 @@ for module in (
     kb,
     dashboard,
     admin,
+    integrations,
 ):
     router.include_router(module.router)
 

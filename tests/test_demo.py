@@ -58,6 +58,15 @@ def test_demo_places_calls_and_prints_the_table(tmp_path: Path) -> None:
     assert "dispatched to team 1101-01" in filed and filed.endswith("transcribed offline: ok")
     asked = next(line for line in seat if line.startswith("knowledge base: "))
     assert asked.endswith("→ water-outage (停水：什么时候来水)")  # the demo knowledge base answers
+    apps = lines[
+        lines.index("4. A city app files through Open311; a department system gets signed events") :
+    ]
+    assert apps[1].startswith("POST /open311/v2/requests.json → 201")
+    assert apps[2].endswith("→ 200, the same request")
+    got = [line.split() for line in apps if line.startswith("department system got")]
+    assert [g[3] for g in got] == ["ticket.created", "ticket.dispatched"]
+    assert all(line[-1] == "valid" for line in got)
+    assert "team 1102-02" in " ".join(apps)  # 西关小学 is a landmark of grid 1102-02
     leftovers = subprocess.run(
         ["pgrep", "-f", str(tmp_path)], capture_output=True, text=True
     ).stdout.split()

@@ -29,6 +29,7 @@ from hotline.triage.policy import TriagePolicy
 
 CHANNEL = "open311"
 PHONE_NOISE = re.compile(r"[\s()\-.]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not text; XML cannot carry them
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ def _short(value: str | None, limit: int, name: str, problems: list[str]) -> str
     text = (value or "").strip()
     if len(text) > limit:
         problems.append(f"{name}: at most {limit} characters")
+    if CONTROL.search(text):
+        problems.append(f"{name}: control characters are not allowed")
     return text or None
 
 

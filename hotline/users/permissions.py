@@ -39,6 +39,7 @@ class Verb(StrEnum):
     RELEASE_ASSIST = "release_assist"  # let an assisting unit go without its report (协办)
     REVEAL_IDENTITY = "reveal_identity"  # see a confidential caller's number (保密), audited
     HOLD = "hold"  # keep a ticket's recordings past the retention period (legal hold)
+    MANAGE_INTEGRATIONS = "manage_integrations"  # Open311 keys and webhook subscriptions
 
 
 SYSTEM = "system"
@@ -58,11 +59,13 @@ PERMISSIONS: dict[str, frozenset[Verb]] = {
     ),
     UserRole.ADMIN: frozenset(
         {V.VIEW, V.EXPORT, V.REPORTS, V.MANAGE_USERS, V.MANAGE_REGISTRY, V.READ_KB, V.EDIT_KB}
+        | {V.MANAGE_INTEGRATIONS}
     ),
     UserRole.KB_EDITOR: frozenset({V.READ_KB, V.EDIT_KB}),
     # The bearer-token API acts for an integration with every ticket verb; department systems
     # are handling units, so it never learns who a confidential caller is.
-    SYSTEM: frozenset(Verb) - {V.MANAGE_USERS, V.MANAGE_REGISTRY, V.REVEAL_IDENTITY},
+    SYSTEM: frozenset(Verb)
+    - {V.MANAGE_USERS, V.MANAGE_REGISTRY, V.MANAGE_INTEGRATIONS, V.REVEAL_IDENTITY},
 }
 
 

@@ -19,6 +19,7 @@ from hotline.core.processes import spawn, stop
 from hotline.core.redis import open_redis
 from hotline.core.settings import Settings, load_settings
 from ivr.simulator.call import CallResult, NumberConfig, Script, SimulatedCall
+from ivr.simulator.demo_integrations import open311_and_webhooks
 from ivr.simulator.demo_seat import take_a_call
 from ivr.simulator.recordings import RecordingServer
 from ivr.simulator.resident import residents_file
@@ -142,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
         take_a_call(settings, recordings, base, args.timeout)
         print("\n3. Closure and the callback survey")
         _close_and_survey(settings, base, settings.api_tokens[0], done, args.timeout)
+        print("\n4. A city app files through Open311; a department system gets signed events")
+        open311_and_webhooks(env, base, args.timeout)
         if args.exit:
             return 0
         print(f"\nserving {base}/docs (API token {settings.api_tokens[0]!r}); Ctrl-C stops all")

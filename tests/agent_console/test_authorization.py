@@ -179,6 +179,12 @@ GETS: list[tuple[str, dict[str, int]]] = [
         ),
     ),
     (
+        "/console/admin/integrations",
+        expected(
+            agent=403, supervisor=403, district=403, grid_worker=403, other_worker=403, admin=200
+        ),
+    ),
+    (
         "/console/admin/audit",
         expected(
             agent=403, supervisor=403, district=403, grid_worker=403, other_worker=403, admin=200
@@ -340,6 +346,20 @@ POSTS: list[tuple[str, dict[str, str], dict[str, int]]] = [
         {"mode": "listen"},
         expected(
             agent=403, supervisor=409, district=409, grid_worker=403, other_worker=403, admin=403
+        ),
+    ),
+    (
+        "/console/admin/integrations/keys",
+        {"name": "city-app", "per_minute": "60"},
+        expected(
+            agent=403, supervisor=403, district=403, grid_worker=403, other_worker=403, admin=200
+        ),
+    ),
+    (
+        "/console/admin/integrations/webhooks",
+        {"url": "https://dept.example/hook", "events": "created"},
+        expected(
+            agent=403, supervisor=403, district=403, grid_worker=403, other_worker=403, admin=200
         ),
     ),
     (

@@ -218,6 +218,7 @@ BAD = [
     ({"address_string": "", "lat": "", "long": ""}, "a location is required"),
     ({"description": "  "}, "description: say what"),
     ({"description": "坑" * 4001}, "at most 4000"),
+    ({"description": "坑\x00\x1b[2J"}, "description: control characters"),
     ({"phone": "12345"}, "phone:"),
     ({"email": "not-mail"}, "email:"),
     ({"media_url": "ftp://x/y.jpg"}, "media_url:"),

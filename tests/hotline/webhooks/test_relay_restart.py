@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from redis import Redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,7 +67,11 @@ def start(command: str, env: dict[str, str], log: Path) -> subprocess.Popen[byte
 
 
 def test_a_relay_restart_sends_no_event_twice(
-    settings: Settings, sessions: sessionmaker[Session], seeded: None, tmp_path: Path
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    seeded: None,
+    tmp_path: Path,
+    redis: Redis,  # flushed: earlier tests' finished jobs share these job ids
 ) -> None:
     clock = SystemClock()  # the processes run on real time
     # Write-first transactions, as the app's own engine: on SQLite this test writes beside them.
@@ -92,7 +97,9 @@ def test_a_relay_restart_sends_no_event_twice(
             for n in range(CASES // 2 + 1, CASES + 1):
                 new_case(writer, clock, n)
             relay = start("relay", env, log)
-            assert wait_for(lambda: delivered(sessions) == 2 * CASES, 120), state(sessions)
+            assert wait_for(lambda: delivered(sessions) == 2 * CASES, 120), (
+                state(sessions) + log.read_text()[-6000:]
+            )
             time.sleep(2)  # anything sent twice would arrive by now
         finally:
             for process in (relay, worker):
