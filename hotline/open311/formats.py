@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
 
@@ -18,6 +19,11 @@ ITEMS = {
     "endpoints": "endpoint",
     "formats": "format",
 }
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with the zone, or None."""
+    return moment.isoformat() if moment is not None else None
 
 
 def _text(value: Any) -> str:

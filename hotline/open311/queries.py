@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from hotline.grids.models import OrgUnit
-from hotline.open311 import catalog
+from hotline.open311 import catalog, formats
 from hotline.open311.models import Open311Request
 from hotline.open311.rules import CLOSED, Query, open311_status
 from hotline.tickets.models import Ticket, TicketNote
@@ -20,10 +19,6 @@ SERVICE_NOTICE = {
     "en": "Received; it will be handled within the hotline's time limits",
     "ko": "접수되었으며 처리 기한 내에 처리됩니다",
 }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
 
 
 def _loaded(query: Any) -> Any:
@@ -87,10 +82,6 @@ def _posted(session: Session, ticket_ids: list[int]) -> dict[int, Open311Request
     return {row.ticket_id: row for row in rows}
 
 
-def _place(ticket: Ticket, community: OrgUnit | None) -> OrgUnit | None:
-    return ticket.grid or community
-
-
 def views(
     *,
     session: Session,
@@ -104,7 +95,7 @@ def views(
     out = []
     for ticket in found:
         sent = posted.get(ticket.id)
-        place = _place(ticket, communities.get(ticket.location_code or ""))
+        place = ticket.grid or communities.get(ticket.location_code or "")
         handling = ticket.team or ticket.responsible_unit
         lat = (
             sent.latitude
@@ -128,9 +119,9 @@ def views(
                 "description": ticket.summary if sent is not None else None,
                 "agency_responsible": handling.name_in(language) if handling else None,
                 "service_notice": SERVICE_NOTICE.get(language),
-                "requested_datetime": _iso(ticket.created_at),
-                "updated_datetime": _iso(ticket.updated_at),
-                "expected_datetime": _iso(ticket.due_at),
+                "requested_datetime": formats.iso(ticket.created_at),
+                "updated_datetime": formats.iso(ticket.updated_at),
+                "expected_datetime": formats.iso(ticket.due_at),
                 "address": (sent.address_string if sent and sent.address_string else None)
                 or (place.name_in(language) if place else None),
                 "zipcode": None,

@@ -135,13 +135,12 @@ def check(*, policy: TriagePolicy, posted: Posted, jurisdiction: str | None) -> 
     if media and (not media.startswith(("http://", "https://")) or len(media) > 2000):
         problems.append("media_url: an http:// or https:// address of at most 2000 characters")
     values: dict[str, str | float | list[str]] = {}
-    if not problems or posted.service_code in {c.value for c in Category}:
-        if posted.service_code in {c.value for c in Category}:
-            answers = check_attributes(
-                catalog.questions_for(policy.config, posted.service_code), posted.attributes
-            )
-            problems.extend(answers.problems)
-            values = answers.values
+    if posted.service_code in {c.value for c in Category}:
+        answers = check_attributes(
+            catalog.questions_for(policy.config, posted.service_code), posted.attributes
+        )
+        problems.extend(answers.problems)
+        values = answers.values
     if problems:
         raise Open311Error(400, *problems)
     return Checked(Category(posted.service_code), point, phone, values)

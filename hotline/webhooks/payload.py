@@ -6,12 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from hotline.grids.models import OrgUnit
+from hotline.open311.formats import iso
 from hotline.open311.rules import open311_status
 from hotline.tickets.models import Ticket, TicketEvent
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
 
 
 def _unit(unit: OrgUnit | None) -> dict[str, str] | None:
@@ -26,7 +23,7 @@ def ticket_payload(
     return {
         "id": uid,
         "type": f"ticket.{kind}",
-        "occurred_at": _iso(at),
+        "occurred_at": iso(at),
         "sequence": event.id,
         "action": event.action,
         "from_status": event.from_status,
@@ -46,9 +43,9 @@ def ticket_payload(
             "team": _unit(ticket.team),
             "agency_responsible": _unit(handling),
             "escalation_level": ticket.escalation_level,
-            "response_due_at": _iso(ticket.response_due_at),
-            "due_at": _iso(ticket.due_at),
-            "created_at": _iso(ticket.created_at),
-            "updated_at": _iso(ticket.updated_at),
+            "response_due_at": iso(ticket.response_due_at),
+            "due_at": iso(ticket.due_at),
+            "created_at": iso(ticket.created_at),
+            "updated_at": iso(ticket.updated_at),
         },
     }

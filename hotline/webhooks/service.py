@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -267,15 +266,6 @@ def list_deliveries(
     return session.scalars(query.order_by(WebhookDelivery.id.desc()).limit(limit)).all()
 
 
-def attempts_of(*, session: Session, delivery_id: int) -> Sequence[WebhookAttempt]:
-    """Every try of one delivery, oldest first."""
-    return session.scalars(
-        select(WebhookAttempt)
-        .where(WebhookAttempt.delivery_id == delivery_id)
-        .order_by(WebhookAttempt.id)
-    ).all()
-
-
 def replay(*, session: Session, clock: Clock, delivery_id: int, by: str) -> WebhookDelivery:
     """Send a delivery's event again (same event id, so receivers can tell) as a new delivery."""
     original = session.get(WebhookDelivery, delivery_id)
@@ -327,19 +317,6 @@ def waiting_counts(*, session: Session) -> dict[int, dict[str, int]]:
     for subscription_id, status, count in rows:
         counts.setdefault(subscription_id, {})[status] = int(count)
     return counts
-
-
-def describe(subscription: WebhookSubscription) -> dict[str, Any]:
-    """A subscription without its secret."""
-    return {
-        "id": subscription.id,
-        "url": subscription.url,
-        "events": list(subscription.events),
-        "active": subscription.active,
-        "paused_at": subscription.paused_at.isoformat() if subscription.paused_at else None,
-        "pause_reason": subscription.pause_reason,
-        "consecutive_failures": subscription.consecutive_failures,
-    }
 
 
 def queue_due(*, session: Session, clock: Clock) -> int:
